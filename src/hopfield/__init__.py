@@ -1,0 +1,27 @@
+"""hopfield: Hopfield networks and associative memory, from Hopfield (1982) to modern Hopfield
+networks and hierarchical associative memory.
+
+Nothing heavy loads at import: Numba kernels compile on first use, Matplotlib and torch are
+imported only by the functions that need them.
+"""
+
+from __future__ import annotations
+
+from . import datasets, dynamics, patterns, plot, rules
+from .classical import HopfieldNetwork, RecallResult
+from .io import load, save
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "HopfieldNetwork",
+    "RecallResult",
+    "__version__",
+    "datasets",
+    "dynamics",
+    "load",
+    "patterns",
+    "plot",
+    "rules",
+    "save",
+]

@@ -1,0 +1,132 @@
+"""Numba kernels for the classical network's sequential dynamics.
+
+Kernels take arrays and scalars only and assume clean input (validated by the callers). Each
+probe has its own splitmix64 stream seeded from the caller's Generator, so results do not depend
+on how ``prange`` schedules probes over threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+ORDER_RANDOM = 0  # new random permutation every sweep
+ORDER_FIXED = 1  # neurons 0, 1, ..., N-1
+TIE_KEEP = 0
+TIE_PLUS = 1
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0
+
+
+@njit(cache=True, inline="always")
+def _uniform(state):
+    """splitmix64: returns the advanced state and a double uniform on [0, 1)."""
+    state = state + _GOLDEN
+    z = state
+    z = (z ^ (z >> _S30)) * _MIX1
+    z = (z ^ (z >> _S27)) * _MIX2
+    z = z ^ (z >> _S31)
+    return state, float(z >> _S11) * _INV53
+
+
+@njit(cache=True, inline="always")
+def _p_plus(beta_h2):
+    """Heat-bath probability of +1, 1 / (1 + exp(-2βh)), without overflow."""
+    if beta_h2 >= 0.0:
+        return 1.0 / (1.0 + np.exp(-beta_h2))
+    e = np.exp(beta_h2)
+    return e / (1.0 + e)
+
+
+@njit(cache=True, parallel=True)
+def async_sweeps(
+    wt, theta, eps, wdiag, states, fields, clamp, order_code, tie_code, betas, seeds,
+    energies, trace, sweeps_out, converged_out, flips_out,
+):
+    r"""Asynchronous (one neuron at a time) sweeps on a batch of ±1 states, in place.
+
+    .. math::
+        h_i = \sum_j w_{ij} s_j - \theta_i, \qquad
+        s_i \leftarrow \begin{cases} +1 & h_i > \epsilon_i \\ -1 & h_i < -\epsilon_i \\
+        \text{tie rule} & \text{otherwise} \end{cases}
+
+    at zero temperature (``betas[t] == inf``), or the heat-bath rule
+    :math:`P(s_i = +1) = 1 / (1 + e^{-2\beta h_i})` at inverse temperature ``betas[t]`` in sweep t.
+    On a flip by :math:`\Delta = s_i' - s_i` the fields are kept current with
+    :math:`h \mathrel{+}= \Delta\, W_{:, i}` (row i of ``wt`` = Wᵀ) and the energy with
+    :math:`\Delta E = -\Delta h_i - \tfrac12 w_{ii} \Delta^2` (exact for symmetric W).
+
+    ``fields`` must hold :math:`S W^\top - \theta` on entry. A probe stops after the first
+    deterministic sweep with no flip (``converged``) or after ``len(betas)`` sweeps. ``trace`` is
+    (batch, len(betas) + 1) for the energy after each sweep, or (batch, 0) for none.
+    """
+    batch, n = states.shape
+    max_sweeps = betas.shape[0]
+    track = trace.shape[1] > 0
+    for b in prange(batch):
+        s = states[b]
+        h = fields[b]
+        e = energies[b]
+        state = seeds[b]
+        order = np.arange(n)
+        total_flips = 0
+        sweeps_out[b] = max_sweeps
+        converged_out[b] = False
+        if track:
+            trace[b, 0] = e
+        for t in range(max_sweeps):
+            beta = betas[t]
+            deterministic = np.isinf(beta)
+            if order_code == ORDER_RANDOM:
+                for k in range(n - 1, 0, -1):  # Fisher–Yates
+                    state, u = _uniform(state)
+                    j = int(u * (k + 1))
+                    tmp = order[k]
+                    order[k] = order[j]
+                    order[j] = tmp
+            flips = 0
+            for k in range(n):
+                i = order[k]
+                if clamp[b, i]:
+                    continue
+                hi = h[i]
+                old = s[i]
+                if deterministic:
+                    if hi > eps[i]:
+                        new = 1
+                    elif hi < -eps[i]:
+                        new = -1
+                    elif tie_code == TIE_KEEP:
+                        new = old
+                    else:
+                        new = 1
+                else:
+                    state, u = _uniform(state)
+                    new = 1 if u < _p_plus(2.0 * beta * hi) else -1
+                if new != old:
+                    d = float(new - old)
+                    e += -d * hi - 0.5 * wdiag[i] * d * d
+                    s[i] = new
+                    row = wt[i]
+                    for m in range(n):
+                        h[m] += d * row[m]
+                    flips += 1
+            total_flips += flips
+            if track:
+                trace[b, t + 1] = e
+            if deterministic and flips == 0:
+                sweeps_out[b] = t + 1
+                converged_out[b] = True
+                if track:
+                    for r in range(t + 2, max_sweeps + 1):
+                        trace[b, r] = e
+                break
+        energies[b] = e
+        flips_out[b] = total_flips

@@ -1,0 +1,155 @@
+"""Update schedules of the classical network: asynchronous, sequential and synchronous.
+
+Each schedule runs a batch of ±1 states under weights ``W`` and thresholds ``θ`` (bipolar space)
+at zero temperature (deterministic sign updates with an explicit tie rule) or at temperature
+:math:`T` with Glauber (heat-bath) updates :math:`P(s_i=+1) = 1/(1+e^{-2h_i/T})` (THEORY.md §1, §4).
+
+Convergence (Bruck 1990): asynchronous updates with symmetric W and :math:`w_{ii} \\ge 0` never
+raise :math:`E(s) = -\\tfrac12 s^\\top W s + \\theta^\\top s` and end at a fixed point; synchronous
+updates with symmetric W end at a fixed point or a 2-cycle (Goles' Lyapunov function
+:math:`L(t) = -s(t)^\\top W s(t-1) + \\theta^\\top (s(t) + s(t-1))` never increases).
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["UPDATES", "AbstractUpdate", "Asynchronous", "RawRecall", "Synchronous"]
+
+
+@dataclass
+class RawRecall:
+    """What a schedule returns (bipolar space); the network turns it into a RecallResult."""
+
+    states: np.ndarray
+    converged: np.ndarray
+    sweeps: np.ndarray
+    cycle_length: np.ndarray
+    energy: np.ndarray
+    flips: np.ndarray
+    trace: np.ndarray | None
+
+
+class AbstractUpdate(abc.ABC):
+    """An update schedule.
+
+    Contract for :meth:`run`: inputs are clean (``states`` int8 (batch, N), a private copy that may
+    be overwritten; ``w`` float64 (N, N); ``betas`` one inverse temperature per sweep, ``inf`` for
+    zero temperature); the returned energies are in bipolar units.
+    """
+
+    #: whether this schedule provably never raises the energy (symmetric W, w_ii >= 0, T = 0)
+    descends_energy: bool = False
+
+    @abc.abstractmethod
+    def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track) -> RawRecall:
+        """Run up to ``len(betas)`` sweeps."""
+
+
+def _energy(w, theta, s):
+    s = s.astype(np.float64)
+    return -0.5 * np.einsum("bi,bi->b", s @ w.T, s) + s @ theta
+
+
+class Asynchronous(AbstractUpdate):
+    """One neuron at a time, in a new random order each sweep or in the fixed order 0..N-1."""
+
+    descends_energy = True
+
+    def __init__(self, order: str = "random"):
+        self.order = order  # "random" or "fixed"; the Numba kernels are imported on first run
+
+    def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track):
+        from ._kernels import ORDER_FIXED, ORDER_RANDOM, async_sweeps
+
+        batch, n = states.shape
+        symmetric = np.array_equal(w, w.T)
+        fields = states.astype(np.float64) @ w.T - theta
+        energies = _energy(w, theta, states)
+        trace = np.zeros((batch, len(betas) + 1)) if track else np.zeros((batch, 0))
+        seeds = rng.integers(0, 2**63, size=batch, dtype=np.uint64)
+        sweeps = np.zeros(batch, dtype=np.int64)
+        converged = np.zeros(batch, dtype=np.bool_)
+        flips = np.zeros(batch, dtype=np.int64)
+        wt = np.ascontiguousarray(w.T)
+        order = ORDER_RANDOM if self.order == "random" else ORDER_FIXED
+        async_sweeps(
+            wt, theta, eps, np.ascontiguousarray(np.diag(w)), states, fields, clamp, order,
+            tie_code, betas, seeds, energies, trace, sweeps, converged, flips,
+        )
+        if not symmetric:
+            # ΔE from the field is exact only for symmetric W: recompute the final energy.
+            energies = _energy(w, theta, states)
+            if track:
+                trace[:] = np.nan
+                trace[:, -1] = energies
+        cycle = converged.astype(np.int64)
+        return RawRecall(states, converged, sweeps, cycle, energies, flips, trace)
+
+
+class Synchronous(AbstractUpdate):
+    """All neurons at once: :math:`s(t+1) = \\mathrm{sgn}(W s(t) - \\theta)`, with 2-cycle detection."""
+
+    descends_energy = False  # it descends Goles' two-step Lyapunov function, not E
+
+    def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track):
+        batch, n = states.shape
+        s = states
+        prev = np.zeros_like(s)
+        has_prev = False
+        active = np.ones(batch, dtype=bool)
+        converged = np.zeros(batch, dtype=bool)
+        cycle = np.zeros(batch, dtype=np.int64)
+        sweeps = np.full(batch, len(betas), dtype=np.int64)
+        flips = np.zeros(batch, dtype=np.int64)
+        wtf = w.T.copy()
+        trace = np.zeros((batch, len(betas) + 1)) if track else None
+        h = s.astype(np.float64) @ wtf - theta
+        energy = -0.5 * np.einsum("bi,bi->b", s, h + theta) + s @ theta
+        if track:
+            trace[:, 0] = energy
+        for t, beta in enumerate(betas):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                if track:
+                    trace[:, t + 1:] = energy[:, None]
+                break
+            hs, ss = h[idx], s[idx]
+            if np.isinf(beta):
+                tie = ss if tie_code == 0 else np.ones_like(ss)
+                new = np.where(hs > eps, 1, np.where(hs < -eps, -1, tie)).astype(np.int8)
+            else:
+                p = 0.5 * (1.0 + np.tanh(beta * hs))  # = 1 / (1 + exp(-2βh))
+                new = np.where(rng.random(hs.shape) < p, 1, -1).astype(np.int8)
+            new = np.where(clamp[idx], ss, new)
+            changed = np.count_nonzero(new != ss, axis=1)
+            flips[idx] += changed
+            if np.isinf(beta):
+                fixed = changed == 0
+                two = np.all(new == prev[idx], axis=1) & ~fixed if has_prev else np.zeros_like(fixed)
+            else:
+                fixed = two = np.zeros(idx.size, dtype=bool)
+            prev[idx] = ss
+            s[idx] = new
+            h[idx] = new.astype(np.float64) @ wtf - theta
+            energy[idx] = -0.5 * np.einsum("bi,bi->b", new, h[idx] + theta) + new @ theta
+            if track:
+                trace[:, t + 1] = energy
+            done = fixed | two
+            converged[idx[fixed]] = True
+            cycle[idx[fixed]] = 1
+            cycle[idx[two]] = 2
+            sweeps[idx[done]] = t + 1
+            active[idx[done]] = False
+            has_prev = True
+        return RawRecall(s, converged, sweeps, cycle, energy, flips, trace)
+
+
+UPDATES: dict[str, AbstractUpdate] = {
+    "async": Asynchronous("random"),
+    "sequential": Asynchronous("fixed"),
+    "sync": Synchronous(),
+}
