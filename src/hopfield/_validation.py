@@ -185,7 +185,9 @@ def check_weights(
     if arr.shape[0] != arr.shape[1]:
         raise ValueError(f"`{name}` must be square (n_neurons, n_neurons); got shape {arr.shape}.")
     if n_neurons is not None and arr.shape[0] != n_neurons:
-        raise ValueError(f"`{name}` is {arr.shape[0]}×{arr.shape[0]} but the network has {n_neurons} neurons.")
+        raise ValueError(
+            f"`{name}` is {arr.shape[0]}×{arr.shape[0]} but the network has {n_neurons} neurons."
+        )
     if symmetric and not np.allclose(arr, arr.T, rtol=1e-12, atol=1e-12):
         worst = float(np.max(np.abs(arr - arr.T)))
         raise ValueError(

@@ -406,7 +406,9 @@ def _betas(temperature, max_sweeps: int, *, binary: bool) -> np.ndarray:
     if temps.ndim == 0:
         temps = np.full(max_sweeps, float(temps))
     elif temps.ndim != 1 or temps.size == 0:
-        raise ValueError(f"`temperature` must be a float or a non-empty 1-D schedule; got shape {temps.shape}.")
+        raise ValueError(
+            f"`temperature` must be a float or a non-empty 1-D schedule; got shape {temps.shape}."
+        )
     if not np.all(np.isfinite(temps)) or np.any(temps < 0):
         raise ValueError("`temperature` must be finite and >= 0.")
     if binary:

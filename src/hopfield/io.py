@@ -70,13 +70,16 @@ def load(path: str | os.PathLike):
         If the file is not a hopfield model file, is corrupt, or names an unknown kind.
     """
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not hasattr(data, "files"):
+        # open the file ourselves: numpy leaks its handle when the archive is corrupt
+        with open(path, "rb") as fh:
+            data = np.load(fh, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
                 raise ValueError("it holds a bare array, not an archive")
-            if _HEADER not in data.files:
-                raise ValueError(f"it has no {_HEADER!r} header")
-            header = json.loads(bytes(data[_HEADER]).decode("utf-8"))
-            arrays = {name: data[name] for name in data.files if name != _HEADER}
+            with data:
+                if _HEADER not in data.files:
+                    raise ValueError(f"it has no {_HEADER!r} header")
+                header = json.loads(bytes(data[_HEADER]).decode("utf-8"))
+                arrays = {name: data[name] for name in data.files if name != _HEADER}
     except FileNotFoundError:
         raise
     except (ValueError, OSError, zipfile.BadZipFile, KeyError, EOFError, UnicodeDecodeError) as exc:

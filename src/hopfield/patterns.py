@@ -66,7 +66,7 @@ def _n_changes(n_neurons: int, fraction, n_flips, name: str) -> int:
         check_scalar(n_flips, "n_flips", numbers.Integral, min_val=0, max_val=n_neurons)
         return int(n_flips)
     check_scalar(fraction, "fraction", numbers.Real, min_val=0.0, max_val=1.0)
-    return int(round(fraction * n_neurons))
+    return round(fraction * n_neurons)
 
 
 def _random_positions(n_rows: int, n_neurons: int, k: int, gen: np.random.Generator) -> np.ndarray:

@@ -65,7 +65,7 @@ class Asynchronous(AbstractUpdate):
     def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track):
         from ._kernels import ORDER_FIXED, ORDER_RANDOM, async_sweeps
 
-        batch, n = states.shape
+        batch = states.shape[0]
         symmetric = np.array_equal(w, w.T)
         fields = states.astype(np.float64) @ w.T - theta
         energies = _energy(w, theta, states)
@@ -96,7 +96,7 @@ class Synchronous(AbstractUpdate):
     descends_energy = False  # it descends Goles' two-step Lyapunov function, not E
 
     def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track):
-        batch, n = states.shape
+        batch = states.shape[0]
         s = states
         prev = np.zeros_like(s)
         has_prev = False

@@ -1,0 +1,108 @@
+"""Saving and loading: bit-exact round trips; foreign, corrupt and hostile files are refused."""
+
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import hopfield as hf
+
+
+@pytest.mark.parametrize("rule", ["hebb", "storkey", "pseudoinverse"])
+@pytest.mark.parametrize("states", ["bipolar", "binary"])
+def test_round_trip_is_bit_exact(tmp_path, rng, rule, states):
+    x = hf.patterns.random(5, 30, rng=rng)
+    net = hf.HopfieldNetwork(30, rule=rule, states=states, thresholds=rng.normal(size=30))
+    net.store(x if states == "bipolar" else hf.patterns.to_binary(x))
+    path = tmp_path / "net.npz"
+    hf.save(net, path)
+    back = hf.load(path)
+    assert_array_equal(back.weights, net.weights)
+    assert_array_equal(back.thresholds, net.thresholds)
+    assert_array_equal(back.patterns, net.patterns)
+    assert back.state_space == states and back.rule.name == rule
+    assert back.weights.tobytes() == net.weights.tobytes()
+    # and it keeps learning the same way
+    more = hf.patterns.random(2, 30, rng=rng)
+    more = more if states == "bipolar" else hf.patterns.to_binary(more)
+    net.store(more)
+    back.store(more)
+    assert_array_equal(back.weights, net.weights)
+
+
+def test_mackay_params_survive(tmp_path, rng):
+    net = hf.HopfieldNetwork(10, rule="mackay", eta=0.05, n_iter=5)
+    net.store(hf.patterns.random(3, 10, rng=rng))
+    hf.save(net, tmp_path / "m.npz")
+    assert hf.load(tmp_path / "m.npz").rule.params() == {"eta": 0.05, "alpha": 0.01, "n_iter": 5}
+
+
+def test_custom_rule_network_loads_but_cannot_store(tmp_path, rng):
+    net = hf.HopfieldNetwork(8, rule=lambda p: hf.rules.hebb(p))
+    net.store(hf.patterns.random(2, 8, rng=rng))
+    hf.save(net, tmp_path / "c.npz")
+    back = hf.load(tmp_path / "c.npz")
+    assert_array_equal(back.weights, net.weights)
+    with pytest.raises(TypeError, match="custom rule"):
+        back.store(hf.patterns.random(1, 8, rng=rng))
+
+
+class _Boom:
+    def __reduce__(self):
+        return (exec, ("import pathlib; pathlib.Path('PWNED').write_text('x')",))
+
+
+def test_hostile_pickle_file_is_refused_without_executing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # an npz whose header is an object array (needs pickle) and a plain pickle file
+    np.savez(tmp_path / "evil.npz", __hopfield__=np.array([_Boom()], dtype=object))
+    with open(tmp_path / "evil.pkl", "wb") as fh:
+        pickle.dump(_Boom(), fh)
+    for name in ("evil.npz", "evil.pkl"):
+        with pytest.raises(ValueError, match="not a"):
+            hf.load(tmp_path / name)
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_foreign_and_corrupt_files(tmp_path, rng):
+    np.savez(tmp_path / "foreign.npz", a=np.ones(3))
+    with pytest.raises(ValueError, match="header"):
+        hf.load(tmp_path / "foreign.npz")
+    np.save(tmp_path / "bare.npy", np.ones(3))
+    with pytest.raises(ValueError, match="not a readable"):
+        hf.load(tmp_path / "bare.npy")
+    (tmp_path / "junk.npz").write_bytes(b"PK\x03\x04 this is not a zip")
+    with pytest.raises(ValueError, match="not a readable"):
+        hf.load(tmp_path / "junk.npz")
+    net = hf.HopfieldNetwork(6)
+    net.store(hf.patterns.random(2, 6, rng=rng))
+    hf.save(net, tmp_path / "ok.npz")
+    # truncate: a corrupt archive
+    data = (tmp_path / "ok.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="not a readable"):
+        hf.load(tmp_path / "cut.npz")
+    # a header naming a kind we do not know
+    with zipfile.ZipFile(tmp_path / "ok.npz") as z:
+        names = z.namelist()
+    assert "__hopfield__.npy" in names
+    header = b'{"format": "hopfield-model", "version": 1, "kind": "os.system", "config": {}}'
+    np.savez(tmp_path / "kind.npz", __hopfield__=np.frombuffer(header, dtype=np.uint8))
+    with pytest.raises(ValueError, match="unknown model kind"):
+        hf.load(tmp_path / "kind.npz")
+    # inconsistent arrays
+    header = b'{"format": "hopfield-model", "version": 1, "kind": "HopfieldNetwork", ' \
+             b'"config": {"states": "bipolar", "rule": "hebb", "rule_params": {}}}'
+    np.savez(tmp_path / "bad.npz", __hopfield__=np.frombuffer(header, dtype=np.uint8),
+             weights=np.ones((3, 4)), thresholds=np.zeros(3), patterns=np.ones((1, 3), np.int8))
+    with pytest.raises(ValueError, match="inconsistent"):
+        hf.load(tmp_path / "bad.npz")
+    with pytest.raises(FileNotFoundError):
+        hf.load(tmp_path / "missing.npz")
+
+
+def test_save_rejects_unknown_objects(tmp_path):
+    with pytest.raises(TypeError, match="cannot save"):
+        hf.save(object(), tmp_path / "x.npz")
