@@ -15,9 +15,9 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "demo",
         help="store letters (T and I among them), corrupt and recall them",
-        description="Store a few 7×7 letters in a classical Hopfield network (projection rule by default: letters are "
-        "strongly correlated, which defeats Hebb), flip a "
-        "fraction of each letter's pixels, recall, and print probe / recalled / target grids with "
+        description="Store a few 7×7 letters in a classical Hopfield network (projection rule by "
+        "default: letters are strongly correlated, which defeats Hebb), flip a fraction of each "
+        "letter's pixels, recall, and print probe / recalled / target grids with "
         "the overlap and energy. Also writes a PNG figure.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
