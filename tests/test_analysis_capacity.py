@@ -1,0 +1,123 @@
+"""Capacity curves: AGS transition, McEliece fixed points, Storkey and pseudo-inverse capacity."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import hopfield as hf
+from hopfield import analysis as an
+
+
+def test_ags_transition_fast():
+    # N = 400: finite-size smearing is larger than at N = 1000, thresholds loosened accordingly
+    c = an.capacity_curve("hebb", 400, [0.05, 0.25], trials=3, rng=1)
+    correct = 1 - c.bit_error
+    assert correct[0] >= 0.999
+    assert correct[1] <= 0.78  # collapse above alpha_c (~0.70; ~1 if the physics were wrong)
+    assert c.fixed_fraction[1] < 0.05
+    assert np.all(c.load == np.array([20, 100]) / 400)
+    np.testing.assert_allclose(c.bit_error, (1 - c.overlap) / 2)
+
+
+@pytest.mark.slow
+def test_ags_transition_n1000():
+    c = an.capacity_curve("hebb", 1000, [0.10, 0.12, 0.16, 0.20], trials=5, rng=2)
+    correct = 1 - c.bit_error
+    assert correct[0] >= 0.995
+    assert correct[1] >= 0.99
+    assert 0.72 <= correct[2] <= 0.995
+    assert 0.55 <= correct[3] <= 0.72
+    # just below alpha_c, the RS theory gives 1.6 % wrong bits; the simulated mean is below that
+    below = an.capacity_curve("hebb", 1000, [0.13], trials=5, rng=3)
+    assert below.bit_error[0] <= 0.03
+
+
+def test_mceliece_fixed_points():
+    # THEORY §2.2 at N = 200: p = 10 (below N/(4 ln N) = 9.4 ... 18.9) all stable; p = 40 mostly not
+    c = an.capacity_curve("hebb", 200, [10 / 200, 40 / 200], trials=20, rng=4)
+    assert c.fixed_fraction[0] >= 0.95
+    assert c.fixed_fraction[1] <= 0.30
+    assert np.all(c.fixed_fraction >= c.recall_rate - 1e-12)  # noiseless: exact recall needs stability
+
+
+def test_storkey_beats_hebb_and_pseudoinverse_reaches_n():
+    loads = [40 / 200]
+    hebb = an.capacity_curve("hebb", 200, loads, trials=4, rng=5)
+    stork = an.capacity_curve("storkey", 200, loads, trials=4, rng=5)
+    assert stork.fixed_fraction[0] >= 0.98  # THEORY §2.3: 100 % at p = 40
+    assert hebb.fixed_fraction[0] <= 0.30  # 10.5 %
+    pinv = an.capacity_curve("pseudoinverse", 200, [0.9], trials=2, rng=6)
+    assert pinv.fixed_fraction[0] == 1.0 and pinv.recall_rate[0] == 1.0
+    assert stork.rule == "storkey" and pinv.n_patterns[0] == 180
+
+
+def test_noise_and_sync_updates():
+    c = an.capacity_curve("hebb", 300, [0.03], trials=2, noise=0.1, update="sync", rng=7)
+    assert c.recall_rate[0] >= 0.9 and c.noise == 0.1 and c.update == "sync"
+
+
+def test_same_seed_same_curve_on_any_executor():
+    kw = dict(loads=[0.05, 0.15], trials=3, noise=0.05, rng=11)
+    a = an.capacity_curve("hebb", 150, **kw)
+    with ThreadPoolExecutor(2) as ex:
+        b = an.capacity_curve("hebb", 150, executor=ex, **kw)
+    for col in an.CapacityCurve.COLUMNS:
+        np.testing.assert_array_equal(getattr(a, col), getattr(b, col))
+    c = an.capacity_curve("hebb", 150, loads=[0.05, 0.15], trials=3, noise=0.05, rng=12)
+    assert not np.array_equal(a.overlap, c.overlap)
+    # a Generator seed is accepted too
+    an.capacity_curve("hebb", 50, [0.1], trials=1, rng=np.random.default_rng(0))
+
+
+def test_dask_executor():
+    distributed = pytest.importorskip("distributed")
+    kw = dict(loads=[0.05, 0.2], trials=2, rng=13)
+    local = an.capacity_curve("hebb", 120, **kw)
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
+                            dashboard_address=None) as client:
+        remote = an.capacity_curve("hebb", 120, executor=client.get_executor(), **kw)
+    np.testing.assert_array_equal(local.overlap, remote.overlap)
+    np.testing.assert_array_equal(local.fixed_fraction, remote.fixed_fraction)
+
+
+def test_progress_and_csv(tmp_path):
+    calls = []
+    c = an.capacity_curve("hebb", 60, [0.05, 0.1], trials=2, rng=0,
+                          progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    text = c.to_csv(tmp_path / "c.csv")
+    lines = (tmp_path / "c.csv").read_text().splitlines()
+    assert lines[0].split(",")[:6] == ["rule", "n_neurons", "noise", "update", "trials", "load"]
+    assert len(lines) == 3 and text.splitlines() == lines
+    assert lines[1].startswith("hebb,60,0.0,async,2,0.05,3,")
+    assert np.all(c.sem("overlap") == c.overlap_std / np.sqrt(2))
+    assert len(c) == 2 and set(c.as_dict()) >= set(an.CapacityCurve.COLUMNS)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(rule="nope"), ValueError, "rule"),
+        (dict(rule=3), TypeError, "rule"),
+        (dict(loads=[]), ValueError, "loads"),
+        (dict(loads=[0.1, -0.2]), ValueError, "loads"),
+        (dict(loads=[np.nan]), ValueError, "loads"),
+        (dict(trials=0), ValueError, "trials"),
+        (dict(noise=1.5), ValueError, "noise"),
+        (dict(update="random"), ValueError, "update"),
+        (dict(n_neurons=1), ValueError, "n_neurons"),
+        (dict(executor="pool"), TypeError, "executor"),
+        (dict(rng="seed"), TypeError, "rng"),
+    ],
+)
+def test_bad_inputs(kwargs, exc, match):
+    args = dict(rule="hebb", n_neurons=20, loads=[0.1], trials=1)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        an.capacity_curve(**args)
+
+
+def test_rule_object_accepted():
+    c = an.capacity_curve(hf.rules.Hebb(normalize="p"), 100, [0.05], trials=1, rng=0)
+    assert c.rule == "hebb" and c.recall_rate[0] == 1.0
