@@ -148,6 +148,21 @@ def test_sequential_kernel_matches_naive_reference(rng):
             assert r.sweeps[k] == sweeps and r.converged[k] == conv
 
 
+@pytest.mark.parametrize("normalize", ["n", "p", "none"])
+def test_pattern_form_fields_equal_matrix_form(rng, normalize):
+    """Hebb networks with P < N/2 compute fields from the patterns; results must not change."""
+    x = hf.patterns.random(6, 80, rng=rng)
+    net = hf.HopfieldNetwork(80, normalize=normalize)
+    net.store(x)
+    same = hf.HopfieldNetwork.from_weights(net.weights)
+    probes = hf.patterns.flip(x, 0.3, rng=rng)
+    for update in ("sequential", "sync"):
+        a, b = net.recall(probes, update=update, trace=True), same.recall(probes, update=update, trace=True)
+        assert_array_equal(a.states, b.states)
+        assert_allclose(a.energy_trace, b.energy_trace, atol=1e-9)
+    assert_allclose(net.local_field(probes), same.local_field(probes), atol=1e-12)
+
+
 def test_tie_rules():
     # neuron 0's field is w01 + w02 = 1 − 1 = 0 exactly; neurons 1, 2 are clamped
     w = np.array([[0.0, 1.0, -1.0], [1.0, 0.0, 0.0], [-1.0, 0.0, 0.0]])

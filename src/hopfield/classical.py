@@ -33,7 +33,7 @@ from ._validation import (
     check_weights,
 )
 from .dynamics import UPDATES, AbstractUpdate
-from .rules import RULES, AbstractRule, get_rule
+from .rules import RULES, AbstractRule, Hebb, _hebb_scale, get_rule
 
 __all__ = ["HopfieldNetwork", "RecallResult"]
 
@@ -283,6 +283,28 @@ class HopfieldNetwork:
         out = np.all(stable, axis=1)
         return bool(out[0]) if single else out
 
+    def _field_function(self):
+        r"""``S -> S Wᵀ − θ``; for Hebb weights with P < N/2 through the patterns, never W.
+
+        With :math:`W = c\,\Xi^\top\Xi` (minus its diagonal :math:`cP`), the fields
+        :math:`c\,(S\Xi^\top)\Xi - cPS - \theta` cost :math:`2BNP` instead of :math:`BN^2`.
+        """
+        theta, rule, x = self._extra_theta, self._rule, self._patterns
+        if isinstance(rule, Hebb) and 0 < x.shape[0] and 2 * x.shape[0] < self.n_neurons:
+            xf = x.astype(np.float64)
+            c = _hebb_scale(rule.normalize, self.n_neurons, x.shape[0])
+            diag = c * x.shape[0] if rule.zero_diagonal else 0.0
+
+            def field(s):
+                sf = s.astype(np.float64)
+                return c * ((sf @ xf.T) @ xf) - diag * sf - theta
+        else:
+            wt = self._w.T
+
+            def field(s):
+                return s.astype(np.float64) @ wt - theta
+        return field
+
     def _tie_eps(self) -> np.ndarray:
         return _TIE_RTOL * (np.abs(self._w).sum(axis=1) + np.abs(self._extra_theta))
 
@@ -336,8 +358,8 @@ class HopfieldNetwork:
         betas = _betas(temperature, max_sweeps, binary=self.is_binary)
         mask = _clamp_mask(clamp, s.shape)
         raw = schedule.run(
-            self._w, self._extra_theta, self._tie_eps(), s, mask, _TIES[tie], betas,
-            check_rng(rng), bool(trace),
+            self._w, self._extra_theta, self._field_function(), self._tie_eps(), s, mask, _TIES[tie],
+            betas, check_rng(rng), bool(trace),
         )
         energy = self._energy_to_own(raw.energy)
         etrace = None if raw.trace is None else self._energy_to_own(raw.trace)
@@ -375,6 +397,11 @@ class HopfieldNetwork:
         net._w = np.array(arrays["weights"], dtype=np.float64, copy=True)
         net._extra_theta = theta
         net._patterns = np.array(pats, copy=True)
+        if isinstance(net._rule, Hebb) and pats.shape[0] and not np.allclose(
+            net._rule._weights(pats), net._w, rtol=0, atol=1e-9
+        ):
+            # recall may use the patterns instead of W (see _field_function): they must agree
+            raise ValueError("the weights are not the Hebb weights of the stored patterns")
         return net
 
     # ------------------------------------------------------------------ misc

@@ -38,20 +38,22 @@ class AbstractUpdate(abc.ABC):
 
     Contract for :meth:`run`: inputs are clean (``states`` int8 (batch, N), a private copy that may
     be overwritten; ``w`` float64 (N, N); ``betas`` one inverse temperature per sweep, ``inf`` for
-    zero temperature); the returned energies are in bipolar units.
+    zero temperature; ``field(S)`` returns :math:`S W^\top - \theta` for int8 states, possibly
+    through a cheaper factorised form); the returned energies are in bipolar units.
     """
 
     #: whether this schedule provably never raises the energy (symmetric W, w_ii >= 0, T = 0)
     descends_energy: bool = False
 
     @abc.abstractmethod
-    def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track) -> RawRecall:
+    def run(self, w, theta, field, eps, states, clamp, tie_code, betas, rng, track) -> RawRecall:
         """Run up to ``len(betas)`` sweeps."""
 
 
-def _energy(w, theta, s):
+def _energy_from_field(theta, s, h):
+    """E = -½ sᵀWs + θᵀs from the field h = Ws - θ, without another matrix product."""
     s = s.astype(np.float64)
-    return -0.5 * np.einsum("bi,bi->b", s @ w.T, s) + s @ theta
+    return -0.5 * np.einsum("bi,bi->b", s, h + theta) + s @ theta
 
 
 class Asynchronous(AbstractUpdate):
@@ -62,13 +64,13 @@ class Asynchronous(AbstractUpdate):
     def __init__(self, order: str = "random"):
         self.order = order  # "random" or "fixed"; the Numba kernels are imported on first run
 
-    def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track):
+    def run(self, w, theta, field, eps, states, clamp, tie_code, betas, rng, track):
         from ._kernels import ORDER_FIXED, ORDER_RANDOM, async_sweeps
 
         batch = states.shape[0]
         symmetric = np.array_equal(w, w.T)
-        fields = states.astype(np.float64) @ w.T - theta
-        energies = _energy(w, theta, states)
+        fields = field(states)
+        energies = _energy_from_field(theta, states, fields)
         trace = np.zeros((batch, len(betas) + 1)) if track else np.zeros((batch, 0))
         seeds = rng.integers(0, 2**63, size=batch, dtype=np.uint64)
         sweeps = np.zeros(batch, dtype=np.int64)
@@ -82,7 +84,7 @@ class Asynchronous(AbstractUpdate):
         )
         if not symmetric:
             # ΔE from the field is exact only for symmetric W: recompute the final energy.
-            energies = _energy(w, theta, states)
+            energies = _energy_from_field(theta, states, states.astype(np.float64) @ w.T - theta)
             if track:
                 trace[:] = np.nan
                 trace[:, -1] = energies
@@ -95,7 +97,7 @@ class Synchronous(AbstractUpdate):
 
     descends_energy = False  # it descends Goles' two-step Lyapunov function, not E
 
-    def run(self, w, theta, eps, states, clamp, tie_code, betas, rng, track):
+    def run(self, w, theta, field, eps, states, clamp, tie_code, betas, rng, track):
         batch = states.shape[0]
         s = states
         prev = np.zeros_like(s)
@@ -105,10 +107,9 @@ class Synchronous(AbstractUpdate):
         cycle = np.zeros(batch, dtype=np.int64)
         sweeps = np.full(batch, len(betas), dtype=np.int64)
         flips = np.zeros(batch, dtype=np.int64)
-        wtf = w.T.copy()
         trace = np.zeros((batch, len(betas) + 1)) if track else None
-        h = s.astype(np.float64) @ wtf - theta
-        energy = -0.5 * np.einsum("bi,bi->b", s, h + theta) + s @ theta
+        h = field(s)
+        energy = _energy_from_field(theta, s, h)
         if track:
             trace[:, 0] = energy
         for t, beta in enumerate(betas):
@@ -134,8 +135,8 @@ class Synchronous(AbstractUpdate):
                 fixed = two = np.zeros(idx.size, dtype=bool)
             prev[idx] = ss
             s[idx] = new
-            h[idx] = new.astype(np.float64) @ wtf - theta
-            energy[idx] = -0.5 * np.einsum("bi,bi->b", new, h[idx] + theta) + new @ theta
+            h[idx] = field(new)
+            energy[idx] = _energy_from_field(theta, new, h[idx])
             if track:
                 trace[:, t + 1] = energy
             done = fixed | two

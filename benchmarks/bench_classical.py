@@ -1,0 +1,177 @@
+"""Classical network: store and batched asynchronous recall, against a plain NumPy implementation
+and the PyPI packages `hopfieldnetwork` and `hopfieldkit` (when importable).
+
+Run (peers installed in their own environment, e.g. ``python -m venv --system-site-packages
+/work/venvs/classical && /work/venvs/classical/bin/pip install hopfieldnetwork hopfieldkit``):
+
+    /work/venvs/classical/bin/python benchmarks/bench_classical.py           # full grid
+    python benchmarks/bench_classical.py --quick                             # smoke test
+
+Times are medians of ``--repeats`` runs. Peers and the naive loop update one probe at a time in
+Python; they are timed on ``--peer-probes`` probes and reported per probe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import time
+
+import numpy as np
+
+import hopfield as hf
+
+
+def _median_time(func, *args, repeats=1):
+    """Median wall time of ``func(*args)`` over ``repeats`` runs, and its last result."""
+    times, out = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = func(*args)
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), out
+
+
+def naive_store(x):
+    w = x.T.astype(np.float64) @ x.astype(np.float64) / x.shape[1]
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+def naive_async_recall(w, probe, rng, max_sweeps=100):
+    """The textbook loop: one neuron at a time, field recomputed as a row dot product."""
+    s = probe.astype(np.float64).copy()
+    n = s.size
+    for _ in range(max_sweeps):
+        changed = False
+        for i in rng.permutation(n):
+            new = 1.0 if w[i] @ s >= 0 else -1.0
+            if new != s[i]:
+                s[i] = new
+                changed = True
+        if not changed:
+            break
+    return s
+
+
+def _peer(name):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def ours_store(x):
+    net = hf.HopfieldNetwork(x.shape[1])
+    net.store(x)
+    return net
+
+
+def ours_recall(net, probes):
+    return net.recall(probes, update="async", rng=3)
+
+
+def naive_recall_all(w, probes):
+    gen = np.random.default_rng(4)
+    return [naive_async_recall(w, s, gen) for s in probes]
+
+
+def hn_store(hn, x):
+    m = hn.HopfieldNetwork(N=x.shape[1])
+    m.train_pattern(x.T.copy())
+    return m
+
+
+def hn_recall(m, probes):
+    for s in probes:
+        m.set_initial_neurons_state(s.astype(np.int64).copy())
+        m.update_neurons(1, "async", run_max=True)
+
+
+def hk_store(hk, x):
+    return hk.HopfieldNetwork(x.shape[1]).fit(x)
+
+
+def hk_recall(k, probes):
+    for j, s in enumerate(probes):
+        k.recall(s, order="random", seed=j)
+
+
+def bench_one(n, p, n_probes, peer_probes, repeats, hn, hk):
+    x = hf.patterns.random(p, n, rng=0)
+    idx = np.random.default_rng(1).integers(0, p, n_probes)
+    probes = hf.patterns.flip(x[idx], 0.1, rng=2)
+    ours_recall(ours_store(x[:2]), probes[:2])  # compile the kernel outside the timing
+    t_store, net = _median_time(ours_store, x, repeats=repeats)
+    t_blas, _ = _median_time(naive_store, x, repeats=repeats)
+    t_recall, res = _median_time(ours_recall, net, probes, repeats=repeats)
+    sub = probes[:peer_probes]
+    t_naive, _ = _median_time(naive_recall_all, net.weights, sub)
+    row = {
+        "N": n, "P": p, "store_s": t_store, "blas_product_s": t_blas,
+        "recall_per_probe_ms": 1e3 * t_recall / n_probes,
+        "bits_correct": float(np.mean(res.states == x[idx])),
+        "naive_numpy_per_probe_ms": 1e3 * t_naive / len(sub),
+    }
+    if hn is not None:
+        row["hopfieldnetwork_store_s"], m = _median_time(hn_store, hn, x)
+        row["hopfieldnetwork_per_probe_ms"] = 1e3 * _median_time(hn_recall, m, sub)[0] / len(sub)
+    if hk is not None:
+        row["hopfieldkit_store_s"], k = _median_time(hk_store, hk, x)
+        row["hopfieldkit_per_probe_ms"] = 1e3 * _median_time(hk_recall, k, sub)[0] / len(sub)
+    peers = [row[c] for c in ("hopfieldnetwork_per_probe_ms", "hopfieldkit_per_probe_ms") if c in row]
+    if peers:
+        row["speedup_vs_fastest_peer"] = min(peers) / row["recall_per_probe_ms"]
+    return row
+
+
+def run(sizes, loads, n_probes, peer_probes, repeats):
+    hn, hk = _peer("hopfieldnetwork"), _peer("hopfieldkit")
+    rows = []
+    for n in sizes:
+        for load in loads:
+            row = bench_one(n, round(load * n), n_probes, peer_probes, repeats, hn, hk)
+            rows.append(row)
+            print(_fmt_row(row), flush=True)
+    return rows
+
+
+def _fmt_row(row):
+    return " | ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
+
+
+def markdown(rows):
+    cols = ["N", "P", "store_s", "blas_product_s", "hopfieldnetwork_store_s", "hopfieldkit_store_s",
+            "recall_per_probe_ms", "naive_numpy_per_probe_ms", "hopfieldnetwork_per_probe_ms",
+            "hopfieldkit_per_probe_ms", "speedup_vs_fastest_peer", "bits_correct"]
+    cols = [c for c in cols if any(c in r for r in rows)]
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        out.append("| " + " | ".join(
+            (f"{r[c]:.4g}" if isinstance(r[c], float) else str(r[c])) if c in r else "–" for c in cols
+        ) + " |")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="N=500 only, 100 probes")
+    ap.add_argument("--probes", type=int, default=1000)
+    ap.add_argument("--peer-probes", type=int, default=10)
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    if args.quick:
+        sizes, n_probes, peer = [500], 100, 3
+    else:
+        sizes, n_probes, peer = [1000, 2000, 4000], args.probes, args.peer_probes
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.2f}; numpy {np.__version__}")
+    rows = run(sizes, [0.05, 0.1], n_probes, peer, args.repeats)
+    print()
+    print(markdown(rows))
+
+
+if __name__ == "__main__":
+    main()
