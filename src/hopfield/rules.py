@@ -254,14 +254,18 @@ class Hebb(AbstractRule):
 
     def extend(self, w, x_new, n_stored):
         n_total = n_stored + x_new.shape[0]
-        add = _hebb_sum(x_new)
+        out = _hebb_sum(x_new)  # a fresh array: scale and add in place, no extra N×N temporaries
         if self.normalize == "p":
-            w = (w * n_stored + add) / n_total
+            if n_stored:
+                out += w * n_stored
+            out /= n_total
         else:
-            w = w + add * _hebb_scale(self.normalize, x_new.shape[1], n_total)
+            out *= _hebb_scale(self.normalize, x_new.shape[1], n_total)
+            if n_stored:
+                out += w
         if self.zero_diagonal:
-            np.fill_diagonal(w, 0.0)
-        return w
+            np.fill_diagonal(out, 0.0)
+        return out
 
     def params(self):
         return {"normalize": self.normalize, "zero_diagonal": self.zero_diagonal}
