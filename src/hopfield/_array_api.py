@@ -1,0 +1,194 @@
+"""Small helpers around ``array-api-compat``: namespaces, devices, stable log-sum-exp / softmax.
+
+The maths of the batch-friendly models (modern, dense, Lagrangian/HAM) is written once against the
+array API standard, so a NumPy array in gives a NumPy array out and a torch tensor in gives a torch
+tensor out, on its device, with autograd. These helpers are that shared ground; they assume clean
+input (validation happens at the public edge) and never call NumPy-only functions on a foreign
+namespace.
+
+Functions here accept an optional ``xp=`` so that a caller who already resolved the namespace
+passes it down instead of resolving it again (scikit-learn's ``get_namespace`` pattern).
+"""
+
+from __future__ import annotations
+
+import array_api_compat
+import numpy as np
+
+__all__ = [
+    "as_namespace_array",
+    "device",
+    "eps",
+    "get_namespace",
+    "is_floating",
+    "is_numpy",
+    "is_torch",
+    "logsumexp",
+    "max_abs",
+    "softmax",
+    "streaming_softmax_matmul",
+    "to_float",
+    "to_scalar",
+]
+
+
+def get_namespace(*arrays, xp=None):
+    """The array-API namespace of ``arrays`` (``xp`` if given); NumPy for plain Python input."""
+    if xp is not None:
+        return xp
+    arrs = [a for a in arrays if a is not None and not isinstance(a, int | float | bool)]
+    if not arrs:
+        return array_api_compat.array_namespace(np.empty(0))
+    if not all(array_api_compat.is_array_api_obj(a) for a in arrs):
+        arrs = [np.asarray(a) if not array_api_compat.is_array_api_obj(a) else a for a in arrs]
+    return array_api_compat.array_namespace(*arrs)
+
+
+def device(x):
+    """Device of ``x`` (``"cpu"`` for NumPy)."""
+    return array_api_compat.device(x)
+
+
+def is_torch(x) -> bool:
+    """True if ``x`` is a torch tensor (checked without importing torch)."""
+    return array_api_compat.is_torch_array(x)
+
+
+def is_numpy(x) -> bool:
+    """True if ``x`` is a NumPy array."""
+    return array_api_compat.is_numpy_array(x)
+
+
+def is_floating(x, xp) -> bool:
+    """True if ``x`` has a real floating dtype."""
+    return xp.isdtype(x.dtype, "real floating")
+
+
+def eps(dtype, xp) -> float:
+    """Machine epsilon of a floating ``dtype``."""
+    return float(xp.finfo(dtype).eps)
+
+
+def to_float(x, xp, dtype=None):
+    """``x`` cast to a floating dtype (``dtype``, or x's own if floating, else float64)."""
+    if dtype is None:
+        if xp.isdtype(x.dtype, "real floating"):
+            return x
+        dtype = xp.float64
+    if x.dtype == dtype:
+        return x
+    return xp.astype(x, dtype)
+
+
+def as_namespace_array(x, like, xp):
+    """``x`` (any array) as an array of ``like``'s namespace, device and floating dtype.
+
+    A NumPy array converted for a torch ``like`` becomes a new tensor (no autograd history); an
+    array already in the namespace is only moved/cast if needed, so gradients still flow.
+    """
+    dev = device(like)
+    if not array_api_compat.is_array_api_obj(x) or array_api_compat.array_namespace(x) is not xp:
+        x = xp.asarray(np.asarray(x), device=dev)
+    elif device(x) != dev:
+        x = array_api_compat.to_device(x, dev)
+    if x.dtype != like.dtype:
+        x = xp.astype(x, like.dtype)
+    return x
+
+
+def max_abs(x, xp) -> float:
+    """Largest absolute entry of ``x`` as a Python float (0.0 if empty)."""
+    if array_api_compat.size(x) == 0:
+        return 0.0
+    return to_scalar(xp.max(xp.abs(x)))
+
+
+def to_scalar(x) -> float:
+    """A 0-d array as a Python float (detached from autograd; one host sync on GPU)."""
+    if is_torch(x):
+        return float(x.detach().item())
+    return float(x)
+
+
+def _safe_max(x, axis, xp):
+    m = xp.max(x, axis=axis, keepdims=True)
+    # A row that is entirely -inf (fully masked) would give (-inf) - (-inf) = NaN; shift by 0.
+    return xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+
+
+def _log_or_neginf(total, xp):
+    """log(total) for total ≥ 0, with log 0 = -inf and no divide-by-zero warning."""
+    pos = total > 0
+    safe = xp.where(pos, total, xp.ones_like(total))
+    return xp.where(pos, xp.log(safe), xp.full_like(total, -float("inf")))
+
+
+def logsumexp(x, /, *, axis: int = -1, keepdims: bool = False, xp=None):
+    r"""Stable :math:`\log\sum_i e^{x_i}` along ``axis``: :math:`m + \log\sum_i e^{x_i - m}`.
+
+    A slice that is entirely :math:`-\infty` gives :math:`-\infty` (no NaN).
+    """
+    xp = get_namespace(x, xp=xp)
+    m = _safe_max(x, axis, xp)
+    out = _log_or_neginf(xp.sum(xp.exp(x - m), axis=axis, keepdims=True), xp) + m
+    if not keepdims:
+        out = xp.squeeze(out, axis=axis)
+    return out
+
+
+def softmax(x, /, *, axis: int = -1, xp=None):
+    r"""Stable :math:`\mathrm{softmax}(x)_i = e^{x_i - m} / \sum_j e^{x_j - m}` along ``axis``."""
+    xp = get_namespace(x, xp=xp)
+    e = xp.exp(x - _safe_max(x, axis, xp))
+    return e / xp.sum(e, axis=axis, keepdims=True)
+
+
+def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
+    r"""``(softmax(s) @ V, logsumexp(s))`` over ``n`` columns, ``chunk_size`` columns at a time.
+
+    The streaming (online) log-sum-exp of Milakov & Gimelshein (2018), as in flash attention: for
+    each chunk :math:`c` with scores :math:`s_c` (shape ``(..., chunk)``) and values :math:`V_c`,
+
+    .. math:: m' = \max(m, \max s_c),\quad
+              \ell \leftarrow \ell\,e^{m - m'} + \textstyle\sum e^{s_c - m'},\quad
+              a \leftarrow a\,e^{m - m'} + e^{s_c - m'} V_c,
+
+    and at the end ``a / ℓ`` is the softmax-weighted sum and ``m + log ℓ`` the log-sum-exp. Peak
+    memory is one ``(..., chunk)`` block instead of ``(..., n)``.
+
+    Parameters
+    ----------
+    scores_of : callable(start, stop) -> array (..., stop - start)
+        Scores of the columns ``start:stop`` (already scaled by β).
+    values_of : callable(start, stop) -> array (stop - start, d_v) or (..., stop - start, d_v)
+        Values of those columns; ``None`` to skip the weighted sum (log-sum-exp only).
+    n, chunk_size : int
+        Number of columns and columns per block (both ≥ 1).
+    xp : namespace
+
+    Returns
+    -------
+    out : array (..., d_v) or None
+    lse : array (...)
+    """
+    m = acc = ell = None
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        s = scores_of(start, stop)
+        m_c = xp.max(s, axis=-1, keepdims=True)
+        m_new = m_c if m is None else xp.maximum(m, m_c)
+        m_new = xp.where(xp.isfinite(m_new), m_new, xp.zeros_like(m_new))
+        e = xp.exp(s - m_new)
+        ell_c = xp.sum(e, axis=-1, keepdims=True)
+        acc_c = None if values_of is None else xp.matmul(e, values_of(start, stop))
+        if m is None:
+            ell, acc = ell_c, acc_c
+        else:
+            scale = xp.exp(m - m_new)
+            ell = ell * scale + ell_c
+            if acc_c is not None:
+                acc = acc * scale + acc_c
+        m = m_new
+    lse = xp.squeeze(_log_or_neginf(ell, xp) + m, axis=-1)
+    out = None if acc is None else acc / ell
+    return out, lse

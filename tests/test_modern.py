@@ -1,0 +1,388 @@
+"""Modern Hopfield network (Ramsauer et al. 2021), THEORY.md §8."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import hopfield as hf
+from hopfield import _array_api as aa
+from hopfield.modern import (
+    ModernHopfieldNetwork,
+    capacity_bound,
+    classify_attention,
+    head_class,
+    separation_threshold,
+)
+
+
+def sphere_patterns(rng, n=1000, d=64, norm=8.0):
+    x = rng.normal(size=(n, d))
+    return x * (norm / np.linalg.norm(x, axis=1, keepdims=True))
+
+
+@pytest.fixture
+def theory_net(rng):
+    """THEORY §8 test setting: d=64, N=1000 Gaussian patterns rescaled to norm 8, β=1."""
+    x = sphere_patterns(rng)
+    return x, ModernHopfieldNetwork(x, beta=1.0)
+
+
+def naive_update(x, xi, beta):
+    s = beta * xi @ x.T
+    p = np.exp(s - s.max(axis=-1, keepdims=True))
+    p /= p.sum(axis=-1, keepdims=True)
+    return p @ x
+
+
+def naive_energy(x, xi, beta):
+    s = beta * xi @ x.T
+    m = s.max(axis=-1, keepdims=True)
+    lse = (np.log(np.exp(s - m).sum(axis=-1)) + m[..., 0]) / beta
+    big_m = np.max(np.linalg.norm(x, axis=1))
+    return -lse + 0.5 * np.sum(xi * xi, axis=-1) + np.log(len(x)) / beta + 0.5 * big_m**2
+
+
+# ------------------------------------------------------------------ the paper's claims
+def test_one_step_retrieval_error(theory_net, rng):
+    x, net = theory_net
+    idx = rng.choice(len(x), size=20, replace=False)
+    q = x[idx] + 0.3 * rng.normal(size=(20, 64))
+    r = net.retrieve(q, steps=1)
+    err = np.linalg.norm(r.states - x[idx], axis=1)
+    assert err.max() < 1e-9
+    assert np.all(r.steps == 1) and r.success
+    assert np.min(net.separation()) > 25  # THEORY: min Δ ≈ 30
+
+
+def test_matches_naive_reference(theory_net, rng):
+    x, net = theory_net
+    q = rng.normal(size=(7, 64)) * 2
+    np.testing.assert_allclose(net.update(q), naive_update(x, q, 1.0), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(net.energy(q), naive_energy(x, q, 1.0), rtol=1e-12)
+    p = net.attention(q)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_allclose(p @ x, net.update(q), atol=1e-12)
+
+
+@pytest.mark.parametrize("beta", [0.01, 0.1, 1.0])
+def test_energy_non_increasing_and_lemma_a1(rng, beta):
+    x = sphere_patterns(rng, n=200, d=32, norm=8.0)
+    net = ModernHopfieldNetwork(x, beta=beta)
+    big_m = net.max_norm
+    xi = 3.0 * rng.normal(size=(10, 32))  # start far outside the ball ‖ξ‖ ≤ M
+    energies = [net.energy(xi)]
+    for _ in range(30):
+        xi = net.update(xi)
+        assert np.all(np.linalg.norm(xi, axis=1) <= big_m + 1e-9)
+        energies.append(net.energy(xi))
+    e = np.array(energies)
+    assert np.all(np.diff(e, axis=0) <= 1e-10 * np.abs(e[:-1]).max())
+    assert np.all(e[1:] >= -1e-12) and np.all(e[1:] <= 2 * big_m**2)
+
+
+def test_small_beta_goes_to_pattern_mean(theory_net, rng):
+    x, _ = theory_net
+    net = ModernHopfieldNetwork(x, beta=0.01)
+    r = net.retrieve(x[:5] + 0.3 * rng.normal(size=(5, 64)), steps=None, tol=1e-12)
+    assert r.success
+    assert np.max(np.linalg.norm(r.states - x.mean(axis=0), axis=1)) < 0.01
+    c = net.classify(x[:5], steps=None)
+    assert c.head_class == "I" and c.fixed_point_type == "global average"
+
+
+def test_retrieve_until_convergence_reaches_fixed_point(theory_net, rng):
+    x, net = theory_net
+    q = x[:4] + 0.5 * rng.normal(size=(4, 64))
+    r = net.retrieve(q, steps=None, tol=1e-12)
+    assert r.success and np.all(r.steps >= 1)
+    np.testing.assert_allclose(net.update(r.states), r.states, atol=1e-11)
+    assert "converged" in r.message
+    # a budget too small to converge is reported, not raised
+    slow = ModernHopfieldNetwork(x, beta=0.05).retrieve(q, steps=None, tol=0.0, max_steps=2)
+    assert not slow.success and np.all(slow.steps == 2) and "max_steps" in slow.message
+
+
+def test_steps_zero_and_many(theory_net, rng):
+    _, net = theory_net
+    q = rng.normal(size=(3, 64))
+    r0 = net.retrieve(q, steps=0)
+    np.testing.assert_array_equal(r0.states, q)
+    r3 = net.retrieve(q, steps=3)
+    np.testing.assert_allclose(r3.states, net.update(net.update(net.update(q))), atol=1e-13)
+    assert np.all(r3.steps == 3)
+
+
+def test_single_query_shapes(theory_net):
+    x, net = theory_net
+    r = net.retrieve(x[0])
+    assert r.states.shape == (64,) and isinstance(r.steps, int) and isinstance(r.converged, bool)
+    assert np.ndim(net.energy(x[0])) == 0 and net.attention(x[0]).shape == (1000,)
+
+
+def test_chunked_equals_one_shot(theory_net, rng):
+    x, net = theory_net
+    beta_net = ModernHopfieldNetwork(x, beta=0.05)  # a smooth softmax exercises every chunk
+    q = rng.normal(size=(9, 64)) * 2
+    for m in (net, beta_net):
+        for cs in (1, 37, 256, 999, 5000):
+            np.testing.assert_allclose(m.update(q, chunk_size=cs), m.update(q), rtol=0, atol=1e-12)
+            np.testing.assert_allclose(m.energy(q, chunk_size=cs), m.energy(q), rtol=1e-13)
+        a = m.retrieve(q, steps=None, chunk_size=100)
+        b = m.retrieve(q, steps=None)
+        np.testing.assert_allclose(a.states, b.states, atol=1e-12)
+
+
+def test_never_mutates_and_copies_numpy(theory_net, rng):
+    x, _ = theory_net
+    x0 = x.copy()
+    net = ModernHopfieldNetwork(x)
+    q = rng.normal(size=(2, 64))
+    q0 = q.copy()
+    net.retrieve(q, steps=None)
+    np.testing.assert_array_equal(q, q0)
+    x[0] = 0.0  # the network holds its own copy
+    np.testing.assert_array_equal(net.patterns, x0)
+
+
+def test_dtypes_float32_and_int(rng):
+    x = sphere_patterns(rng, n=50, d=16).astype(np.float32)
+    net = ModernHopfieldNetwork(x)
+    r = net.retrieve(x[:3] + np.float32(0.1))
+    assert r.states.dtype == np.float32
+    np.testing.assert_allclose(r.states, x[:3], atol=1e-4)
+    ints = ModernHopfieldNetwork(np.array([[1, -1, 1], [-1, 1, 1]]), beta=5.0)
+    assert ints.patterns.dtype == np.float64
+    np.testing.assert_allclose(ints.update([1, -1, 1]), [1, -1, 1], atol=1e-5)
+
+
+# ------------------------------------------------------------------ theory helpers
+def test_capacity_constants_theorem3():
+    a = capacity_bound(20, beta=1.0, K=3.0, p=0.001)
+    assert a.c >= 3.1546 and round(a.c, 4) == 3.1546 and round(a.a_plus_log_b, 4) == 1.2733
+    assert a.valid and a.c >= a.c_required
+    b = capacity_bound(75, beta=1.0, K=1.0, p=0.001)
+    assert b.c >= 1.3718 and round(b.c, 4) == 1.3719 and round(b.a_plus_log_b, 4) == -0.9409
+    assert b.valid
+    # the definition of W0: c * log-form identity  b/c * exp(b/c) = exp(a + ln b)
+    w = a.b / a.c
+    assert math.isclose(w * math.exp(w), math.exp(a.a_plus_log_b), rel_tol=1e-12)
+    assert math.isclose(b.n_patterns, math.sqrt(0.001) * b.c ** (74 / 4), rel_tol=1e-12)
+
+
+def test_separation_matches_definition(rng):
+    x = rng.normal(size=(30, 8))
+    net = ModernHopfieldNetwork(x)
+    g = x @ x.T
+    want = np.array([min(g[i, i] - g[i, j] for j in range(30) if j != i) for i in range(30)])
+    np.testing.assert_allclose(net.separation(), want, rtol=1e-12)
+    np.testing.assert_allclose(net.separation(block=7), want, rtol=1e-12)
+    assert ModernHopfieldNetwork(x[:1]).separation()[0] == np.inf
+
+
+def test_theorem5_bound_holds(theory_net, rng):
+    x, net = theory_net
+    i = 3
+    fixed = net.retrieve(x[i], steps=None, tol=1e-13).states
+    d_star = float(np.linalg.norm(fixed - x[i]))
+    q = x[i] + 0.02 * rng.normal(size=(5, 64))
+    err = np.linalg.norm(net.update(q) - x[i], axis=1)
+    bound = net.retrieval_error_bound(q, i, fixed_point_distance=d_star)
+    assert np.all(err <= bound) and np.all(bound < 1e-3)
+    # second part of Thm 5, and Thm 4 is Thm 5 times βNM
+    assert d_star <= net.fixed_point_error_bound()[i]
+    np.testing.assert_allclose(net.jacobian_bound(q, i), bound * 1000 * 8.0, rtol=1e-9)
+
+
+def test_well_separated_threshold(rng):
+    n, big_m, beta = 100, 8.0, 1.0
+    thr = separation_threshold(n, big_m, beta)
+    assert math.isclose(thr, 2 / (beta * n) + math.log(2 * 99 * 100 * beta * 64) / beta)
+    x = sphere_patterns(rng, n=n, d=64)
+    net = ModernHopfieldNetwork(x, beta=beta)
+    np.testing.assert_array_equal(net.is_well_separated(), net.separation() >= thr)
+    assert net.is_well_separated().all()           # Δ ≈ 30+ > thr ≈ 14
+    assert not ModernHopfieldNetwork(x, beta=0.01).is_well_separated().any()
+
+
+def test_head_classes_and_k():
+    n = 64
+    assert [head_class(k, n) for k in (40, 32, 9, 8, 3, 2, 1)] == \
+        ["I", "II", "II", "III", "III", "IV", "IV"]
+    uniform = np.full((3, n), 1 / n)
+    c = classify_attention(uniform)
+    assert np.all(c.k == math.ceil(0.9 * n)) and c.head_class == "I"
+    one_hot = np.eye(n)[:5] * 0.95 + 0.05 / n
+    c = classify_attention(one_hot)
+    assert np.all(c.k == 1) and c.fixed_point_type == "single pattern" and c.head_class == "IV"
+    four = np.zeros((2, n))
+    four[:, :4] = 0.25
+    c = classify_attention(four)
+    assert np.all(c.k == 4) and c.fixed_point_type == "metastable" and c.head_class == "III"
+
+
+def test_metastable_state_of_similar_patterns(rng):
+    """A cluster of near-identical patterns gives a metastable state averaging the cluster."""
+    base = sphere_patterns(rng, n=61, d=64)
+    cluster = base[0] + 0.05 * rng.normal(size=(4, 64))
+    x = np.vstack([cluster, base[1:]])
+    net = ModernHopfieldNetwork(x, beta=1.0)
+    r = net.retrieve(cluster[0], steps=None)
+    np.testing.assert_allclose(r.states, cluster.mean(axis=0), atol=0.05)
+    c = net.classify(cluster[0])
+    assert c.fixed_point_type == "metastable" and 2 <= c.k_median <= 4
+
+
+# ------------------------------------------------------------------ validation
+@pytest.mark.parametrize("bad, err, match", [
+    ([[1.0, np.nan]], ValueError, "NaN"),
+    ([[1.0, np.inf]], ValueError, "inf"),
+    ([1.0, 2.0], ValueError, "2-D"),
+    (np.zeros((0, 3)), ValueError, "empty"),
+    ([["a", "b"]], TypeError, "real numbers"),
+    (None, TypeError, "numeric"),
+])
+def test_bad_patterns(bad, err, match):
+    with pytest.raises(err, match=match):
+        ModernHopfieldNetwork(bad)
+
+
+@pytest.mark.parametrize("beta", [0.0, -1.0, math.inf, math.nan])
+def test_bad_beta(beta):
+    with pytest.raises(ValueError, match="beta"):
+        ModernHopfieldNetwork(np.eye(3), beta=beta)
+    with pytest.raises(TypeError, match="beta"):
+        ModernHopfieldNetwork(np.eye(3), beta="1")
+
+
+def test_bad_queries_and_options():
+    net = ModernHopfieldNetwork(np.eye(3))
+    with pytest.raises(ValueError, match="dimension 4"):
+        net.retrieve(np.ones(4))
+    with pytest.raises(ValueError, match="NaN"):
+        net.energy([np.nan, 0, 0])
+    with pytest.raises(ValueError, match="queries"):
+        net.retrieve(np.ones((2, 2, 3)))
+    with pytest.raises(ValueError, match="chunk_size"):
+        net.update(np.ones(3), chunk_size=0)
+    with pytest.raises(ValueError, match="steps"):
+        net.retrieve(np.ones(3), steps=-1)
+    with pytest.raises(ValueError, match="tol"):
+        net.retrieve(np.ones(3), tol=-1.0)
+    with pytest.raises(ValueError, match="index"):
+        net.retrieval_error_bound(np.ones(3), 3)
+    with pytest.raises(ValueError, match="p"):
+        capacity_bound(20, p=1.5)
+
+
+def test_save_load_roundtrip(tmp_path, rng):
+    x = rng.normal(size=(10, 5))
+    net = ModernHopfieldNetwork(x, beta=2.5)
+    hf.save(net, tmp_path / "m.npz")
+    back = hf.load(tmp_path / "m.npz")
+    assert isinstance(back, ModernHopfieldNetwork) and back.beta == 2.5
+    np.testing.assert_array_equal(back.patterns, x)
+
+
+def test_array_api_helpers():
+    x = np.array([[1000.0, 1000.0], [-np.inf, -np.inf], [0.0, math.log(3.0)]])
+    lse = aa.logsumexp(x, axis=-1)
+    np.testing.assert_allclose(lse, [1000 + math.log(2), -np.inf, math.log(4)])
+    sm = aa.softmax(np.array([[1000.0, 1000.0], [0.0, math.log(3.0)]]))
+    np.testing.assert_allclose(sm, [[0.5, 0.5], [0.25, 0.75]])
+
+
+# ------------------------------------------------------------------ torch (array API)
+torch = pytest.importorskip("torch")
+
+
+def _devices():
+    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("device", _devices())
+def test_torch_in_torch_out_same_device(theory_net, rng, device):
+    x, net_np = theory_net
+    q = x[:4] + 0.3 * rng.normal(size=(4, 64))
+    xt = torch.tensor(x, device=device)
+    net = ModernHopfieldNetwork(xt)
+    r = net.retrieve(torch.tensor(q, device=device), steps=None)
+    assert isinstance(r.states, torch.Tensor) and r.states.device.type == device
+    np.testing.assert_allclose(r.states.cpu().numpy(), net_np.retrieve(q, steps=None).states,
+                               atol=1e-12)
+    # NumPy network, torch query -> torch result (float32 query keeps float32)
+    r32 = net_np.retrieve(torch.tensor(q, dtype=torch.float32, device=device))
+    assert r32.states.dtype == torch.float32 and r32.states.device.type == device
+    np.testing.assert_allclose(r32.states.cpu().numpy(), x[:4], atol=1e-4)
+    np.testing.assert_allclose(net.separation().cpu().numpy(), net_np.separation(), rtol=1e-12)
+
+
+def test_torch_autograd_energy_gradient(theory_net, rng):
+    x, _ = theory_net
+    for beta in (0.1, 1.0):
+        net = ModernHopfieldNetwork(torch.tensor(x), beta=beta)
+        xi = torch.tensor(2 * rng.normal(size=(5, 64)), requires_grad=True)
+        net.energy(xi).sum().backward()
+        xi_np = xi.detach().numpy()
+        analytic = xi_np - naive_update(x, xi_np, beta)
+        np.testing.assert_allclose(xi.grad.numpy(), analytic, atol=1e-10)
+        np.testing.assert_allclose(net.energy_gradient(xi.detach()).numpy(), analytic, atol=1e-12)
+
+
+def test_torch_gradients_flow_to_patterns_through_retrieval(rng):
+    x = torch.tensor(rng.normal(size=(20, 8)), requires_grad=True)
+    q = torch.tensor(rng.normal(size=(3, 8)), requires_grad=True)
+    net = ModernHopfieldNetwork(x, beta=0.5)
+    out = net.retrieve(q, steps=3).states
+    out.sum().backward()
+    assert x.grad is not None and torch.all(torch.isfinite(x.grad)) and x.grad.abs().sum() > 0
+    assert q.grad is not None and q.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("beta", [0.125, 1.0])
+def test_one_step_equals_sdpa(theory_net, rng, beta):
+    x, _ = theory_net
+    q = rng.normal(size=(6, 64))
+    xt = torch.tensor(x)
+    sdpa = torch.nn.functional.scaled_dot_product_attention(
+        torch.tensor(q)[None], xt[None], xt[None], scale=beta)[0]
+    ours = ModernHopfieldNetwork(xt, beta=beta).retrieve(torch.tensor(q), steps=1).states
+    np.testing.assert_allclose(ours.numpy(), sdpa.numpy(), atol=1e-12)
+
+
+def test_update_equals_transformer_attention_eq10(rng):
+    """Z = softmax(Q Kᵀ/√d_k) V = softmax(β R W_Q W_Kᵀ Yᵀ) Y W_K W_V (eq. 10)."""
+    d_y, d_r, d_k, d_v, n, s = 12, 10, 16, 7, 30, 5
+    y = rng.normal(size=(n, d_y))
+    r = rng.normal(size=(s, d_r))
+    w_q, w_k, w_v = rng.normal(size=(d_r, d_k)), rng.normal(size=(d_y, d_k)), rng.normal(size=(d_k, d_v))
+    q, k = r @ w_q, y @ w_k
+    v = k @ w_v
+    scores = q @ k.T / math.sqrt(d_k)
+    att = np.exp(scores - scores.max(axis=1, keepdims=True))
+    z = att / att.sum(axis=1, keepdims=True) @ v
+    # Hopfield: stored patterns x_i = W_Kᵀ y_i (rows of K), states ξ = W_Qᵀ r (rows of Q)
+    net = ModernHopfieldNetwork(k, beta=1 / math.sqrt(d_k))
+    np.testing.assert_allclose(net.update(q) @ w_v, z, atol=1e-10)
+    zt = torch.nn.functional.scaled_dot_product_attention(
+        torch.tensor(q), torch.tensor(k), torch.tensor(v))
+    np.testing.assert_allclose(zt.numpy(), z, atol=1e-10)
+
+
+def test_torch_validation_and_save_refuses_tensors(tmp_path):
+    with pytest.raises(ValueError, match="NaN"):
+        ModernHopfieldNetwork(torch.tensor([[1.0, float("nan")]]))
+    with pytest.raises(ValueError, match="dimension"):
+        ModernHopfieldNetwork(torch.eye(3)).update(torch.ones(2))
+    with pytest.raises(TypeError, match="NumPy"):
+        hf.save(ModernHopfieldNetwork(torch.eye(3)), tmp_path / "t.npz")
+
+
+def test_importing_hopfield_does_not_import_torch():
+    import subprocess
+    import sys
+    code = "import sys, hopfield; hopfield.ModernHopfieldNetwork; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
