@@ -7,20 +7,23 @@ imported only by the functions that need them.
 
 from __future__ import annotations
 
-from . import datasets, dynamics, patterns, plot, rules
+from . import datasets, dynamics, lagrangian, patterns, plot, rules
 from .classical import HopfieldNetwork, RecallResult
+from .dense import DenseAssociativeMemory
 from .io import load, save
 from .modern import ModernHopfieldNetwork
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DenseAssociativeMemory",
     "HopfieldNetwork",
     "ModernHopfieldNetwork",
     "RecallResult",
     "__version__",
     "datasets",
     "dynamics",
+    "lagrangian",
     "load",
     "patterns",
     "plot",
