@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from . import datasets, dynamics, lagrangian, patterns, plot, rules
 from .classical import HopfieldNetwork, RecallResult
-from .dense import DenseAssociativeMemory
 from .io import load, save
 from .modern import ModernHopfieldNetwork
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "DenseAssociativeMemory",
     "HopfieldNetwork",
     "ModernHopfieldNetwork",
     "RecallResult",
@@ -25,8 +23,20 @@ __all__ = [
     "dynamics",
     "lagrangian",
     "load",
+    "optimize",
     "patterns",
     "plot",
     "rules",
     "save",
 ]
+
+#: submodules imported on first attribute access (they pull in scipy.sparse)
+_LAZY_SUBMODULES = ("optimize",)
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'hopfield' has no attribute {name!r}")
