@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from . import datasets, dynamics, lagrangian, patterns, plot, rules
 from .classical import HopfieldNetwork, RecallResult
+from .dense import DenseAssociativeMemory
 from .io import load, save
 from .modern import ModernHopfieldNetwork
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DenseAssociativeMemory",
     "HopfieldNetwork",
     "ModernHopfieldNetwork",
     "RecallResult",

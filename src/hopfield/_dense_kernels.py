@@ -1,0 +1,174 @@
+r"""Numba kernels for the asynchronous dynamics of the dense associative memory.
+
+The decision for neuron :math:`i` (Krotov & Hopfield 2016, THEORY.md §7) is the sign of
+
+.. math::
+    \Delta_i = \sum_\mu \big[F(\xi_i^\mu + a_\mu) - F(-\xi_i^\mu + a_\mu)\big],
+    \qquad a_\mu = \sum_{j \ne i} \xi_j^\mu \sigma_j = m_\mu - \xi_i^\mu \sigma_i ,
+
+with the overlaps :math:`m_\mu = \xi^\mu \cdot \sigma` kept current (:math:`m \mathrel{+}= \Delta\sigma_i\,
+\xi_i` on a flip, O(K)). Writing :math:`P_\mu = F(m_\mu) - F(m_\mu - 2)` and
+:math:`Q_\mu = F(m_\mu + 2) - F(m_\mu)` (the two values :math:`D(a) = F(a+1) - F(a-1)` can take,
+since :math:`\xi_i^\mu\sigma_i = \pm1`),
+
+.. math::
+    2\Delta_i = \sum_\mu \xi_i^\mu (P_\mu + Q_\mu) + \sigma_i \sum_\mu (P_\mu - Q_\mu),
+
+so a neuron visit is one length-K dot product with the maintained vector :math:`S = P + Q` and the
+scalar :math:`T = \sum_\mu (P_\mu - Q_\mu)`; both are rebuilt (O(K)) after each flip. P and Q come
+from tables indexed by the integer overlap. For the exponential F the tables hold
+:math:`e^{\beta(m - M)}`-scaled values with :math:`M = \max_\mu m_\mu`: a common positive factor
+does not change the sign of :math:`\Delta_i`, and it keeps every number finite.
+
+Kernels take arrays and scalars only and assume clean input (validated by
+:class:`hopfield.dense.DenseAssociativeMemory`). Each probe has its own splitmix64 stream seeded
+from the caller's Generator (the same streams and Fisher–Yates shuffles as the classical kernel in
+:mod:`hopfield.dynamics._kernels`), so results do not depend on how ``prange`` schedules probes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .dynamics._kernels import ORDER_FIXED, ORDER_RANDOM, TIE_KEEP, TIE_PLUS, _uniform
+
+__all__ = ["ORDER_FIXED", "ORDER_RANDOM", "TIE_KEEP", "TIE_PLUS", "dense_async_sweeps"]
+
+
+@njit(cache=True)
+def _rebuild(m, ptab, qtab, exp_mode, offset, s_vec):
+    """Fill ``s_vec`` with P + Q; return (T = Σ(P − Q), A = Σ(|P| + |Q|), shift M)."""
+    k = m.shape[0]
+    shift = 0
+    if exp_mode:
+        shift = m[0]
+        for mu in range(1, k):
+            if m[mu] > shift:
+                shift = m[mu]
+    t = 0.0
+    a = 0.0
+    for mu in range(k):
+        idx = m[mu] - shift + offset
+        p = ptab[idx]
+        q = qtab[idx]
+        s_vec[mu] = p + q
+        t += p - q
+        a += abs(p) + abs(q)
+    return t, a, shift
+
+
+@njit(cache=True)
+def _energy(m, ftab, exp_mode, offset, beta):
+    r"""Energy :math:`E = -\sum_\mu F(m_\mu)`.
+
+    For the exponential F: :math:`-e^{\beta M}\sum_\mu e^{\beta(m_\mu - M)}`.
+    """
+    k = m.shape[0]
+    if exp_mode:
+        shift = m[0]
+        for mu in range(1, k):
+            if m[mu] > shift:
+                shift = m[mu]
+        tot = 0.0
+        for mu in range(k):
+            tot += ftab[m[mu] - shift + offset]
+        return -np.exp(beta * shift + np.log(tot))
+    tot = 0.0
+    for mu in range(k):
+        tot += ftab[m[mu] + offset]
+    return -tot
+
+
+@njit(cache=True, parallel=True)
+def dense_async_sweeps(
+    xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+    order_code, tie_code, max_sweeps, seeds, energies, trace, sweeps_out, converged_out, flips_out,
+):
+    r"""Asynchronous zero-temperature sweeps of a DAM on a batch of ±1 states, in place.
+
+    Parameters (all clean)
+    ----------------------
+    xtf, xt8 : (N, K) float64 and int8
+        Memories transposed (row i holds :math:`\xi_i^\mu` for all μ).
+    states : (B, N) int8
+        Initial states; overwritten with the final ones.
+    overlaps : (B, K) int64
+        :math:`m = \xi\sigma` on entry; kept current.
+    clamp : (B, N) bool
+        Neurons that never change.
+    ptab, qtab, ftab : float64 tables indexed by ``m - shift + offset``
+        :math:`P`, :math:`Q` and :math:`F` (or their :math:`e^{-\beta M}`-scaled versions).
+    exp_mode : bool
+        Shift the table index by :math:`M = \max_\mu m_\mu` (exponential F).
+    rtol : float
+        :math:`|2\Delta_i| \le` ``rtol`` :math:`\sum_\mu(|P_\mu| + |Q_\mu|)` is a tie (0 when the
+        tables hold exact integers and every sum stays below :math:`2^{53}`).
+    trace : (B, max_sweeps + 1) or (B, 0) float64
+        Energy after each sweep, or nothing.
+
+    A probe stops after the first sweep with no flip (``converged``) or after ``max_sweeps``.
+    """
+    batch, n = states.shape
+    k = xtf.shape[1]
+    track = trace.shape[1] > 0
+    for b in prange(batch):
+        s = states[b]
+        m = overlaps[b]
+        state = seeds[b]
+        order = np.arange(n)
+        s_vec = np.empty(k)
+        t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, s_vec)
+        total_flips = 0
+        sweeps_out[b] = max_sweeps
+        converged_out[b] = False
+        if track:
+            trace[b, 0] = _energy(m, ftab, exp_mode, offset, beta)
+        for t in range(max_sweeps):
+            if order_code == ORDER_RANDOM:
+                for j in range(n - 1, 0, -1):  # Fisher–Yates, as in the classical kernel
+                    state, u = _uniform(state)
+                    r = int(u * (j + 1))
+                    tmp = order[j]
+                    order[j] = order[r]
+                    order[r] = tmp
+            flips = 0
+            for j in range(n):
+                i = order[j]
+                if clamp[b, i]:
+                    continue
+                row = xtf[i]
+                val = 0.0
+                for mu in range(k):
+                    val += row[mu] * s_vec[mu]
+                old = s[i]
+                val += old * t_sum
+                eps = rtol * a_sum
+                if val > eps:
+                    new = 1
+                elif val < -eps:
+                    new = -1
+                elif tie_code == TIE_KEEP:
+                    new = old
+                else:
+                    new = 1
+                if new != old:
+                    d = new - old
+                    s[i] = new
+                    row8 = xt8[i]
+                    for mu in range(k):
+                        m[mu] += d * row8[mu]
+                    t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, s_vec)
+                    flips += 1
+            total_flips += flips
+            if track:
+                trace[b, t + 1] = _energy(m, ftab, exp_mode, offset, beta)
+            if flips == 0:
+                sweeps_out[b] = t + 1
+                converged_out[b] = True
+                if track:
+                    for r in range(t + 2, max_sweeps + 1):
+                        trace[b, r] = trace[b, t + 1]
+                break
+        energies[b] = _energy(m, ftab, exp_mode, offset, beta)
+        flips_out[b] = total_flips
