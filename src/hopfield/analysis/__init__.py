@@ -2,6 +2,7 @@
 basins of attraction and equilibrium sampling (THEORY.md §2–§4)."""
 
 from .capacity import CapacityCurve, capacity_curve
+from .sampling import EquilibriumOverlap, boltzmann_distribution, equilibrium_overlap, sample
 from .theory import (
     RSCapacity,
     ags_capacity,
@@ -19,9 +20,12 @@ from .theory import (
 
 __all__ = [
     "CapacityCurve",
+    "EquilibriumOverlap",
     "RSCapacity",
     "ags_capacity",
+    "boltzmann_distribution",
     "capacity_curve",
+    "equilibrium_overlap",
     "hopfield1982_error_rate",
     "mattis_overlap",
     "mceliece_capacity",
@@ -30,6 +34,7 @@ __all__ = [
     "one_step_error_rate",
     "rs_finite_temperature",
     "rs_retrieval_overlap",
+    "sample",
     "spin_glass_temperature",
     "storkey_capacity",
 ]
