@@ -1,8 +1,17 @@
 """Memory science for the classical network: theory formulas, capacity curves, spurious states,
 basins of attraction and equilibrium sampling (THEORY.md §2–§4)."""
 
+from .basins import BasinRadii, Survey, basin_radius, random_start_survey
 from .capacity import CapacityCurve, capacity_curve
 from .sampling import EquilibriumOverlap, boltzmann_distribution, equilibrium_overlap, sample
+from .spurious import (
+    Classification,
+    MixtureTable,
+    classify,
+    mixture_state,
+    mixture_table,
+    symmetric_mixtures,
+)
 from .theory import (
     RSCapacity,
     ags_capacity,
@@ -19,22 +28,32 @@ from .theory import (
 )
 
 __all__ = [
+    "BasinRadii",
     "CapacityCurve",
+    "Classification",
     "EquilibriumOverlap",
+    "MixtureTable",
     "RSCapacity",
+    "Survey",
     "ags_capacity",
+    "basin_radius",
     "boltzmann_distribution",
     "capacity_curve",
+    "classify",
     "equilibrium_overlap",
     "hopfield1982_error_rate",
     "mattis_overlap",
     "mceliece_capacity",
     "mixture_energy",
     "mixture_overlap",
+    "mixture_state",
+    "mixture_table",
     "one_step_error_rate",
+    "random_start_survey",
     "rs_finite_temperature",
     "rs_retrieval_overlap",
     "sample",
     "spin_glass_temperature",
     "storkey_capacity",
+    "symmetric_mixtures",
 ]
