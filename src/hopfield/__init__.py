@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import datasets, dynamics, lagrangian, patterns, plot, rules
 from .classical import HopfieldNetwork, RecallResult
+from .continuous import ContinuousHopfieldNetwork
 from .dam_classifier import DAMClassifier
 from .dense import DenseAssociativeMemory
 from .io import load, save
@@ -17,6 +18,7 @@ from .modern import ModernHopfieldNetwork
 __version__ = "0.1.0"
 
 __all__ = [
+    "ContinuousHopfieldNetwork",
     "DAMClassifier",
     "DenseAssociativeMemory",
     "HopfieldNetwork",

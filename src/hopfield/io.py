@@ -27,6 +27,7 @@ _HEADER = "__hopfield__"
 #: kind -> "module:Class" of every model that can be saved
 MODELS: dict[str, str] = {
     "HopfieldNetwork": "hopfield.classical:HopfieldNetwork",
+    "ContinuousHopfieldNetwork": "hopfield.continuous:ContinuousHopfieldNetwork",
     "DenseAssociativeMemory": "hopfield.dense:DenseAssociativeMemory",
     "ModernHopfieldNetwork": "hopfield.modern:ModernHopfieldNetwork",
 }
