@@ -7,7 +7,9 @@ imported only by the functions that need them.
 
 from __future__ import annotations
 
-from . import datasets, dynamics, lagrangian, patterns, plot, rules
+from . import datasets, dynamics, ising, lagrangian, patterns, plot, rules
+from .bam import BidirectionalAssociativeMemory
+from .boltzmann import BoltzmannMachine
 from .classical import HopfieldNetwork, RecallResult
 from .continuous import ContinuousHopfieldNetwork
 from .dam_classifier import DAMClassifier
@@ -18,6 +20,8 @@ from .modern import ModernHopfieldNetwork
 __version__ = "0.1.0"
 
 __all__ = [
+    "BidirectionalAssociativeMemory",
+    "BoltzmannMachine",
     "ContinuousHopfieldNetwork",
     "DAMClassifier",
     "DenseAssociativeMemory",
@@ -25,8 +29,10 @@ __all__ = [
     "ModernHopfieldNetwork",
     "RecallResult",
     "__version__",
+    "analysis",
     "datasets",
     "dynamics",
+    "ising",
     "lagrangian",
     "load",
     "optimize",
@@ -37,7 +43,7 @@ __all__ = [
 ]
 
 #: submodules imported on first attribute access (they pull in scipy.sparse)
-_LAZY_SUBMODULES = ("optimize",)
+_LAZY_SUBMODULES = ("analysis", "optimize")
 
 
 def __getattr__(name: str):
