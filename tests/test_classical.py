@@ -311,3 +311,21 @@ def test_int_float_and_bool_inputs_are_accepted(rng):
     one = hf.HopfieldNetwork(1)
     one.store([1])
     assert one.recall([-1]).converged
+
+
+def test_parallel_kernel_is_deterministic_across_thread_counts(rng):
+    numba = pytest.importorskip("numba")
+    x = hf.patterns.random(8, 120, rng=rng)
+    net = hf.HopfieldNetwork(120)
+    net.store(x)
+    probes = hf.patterns.flip(np.repeat(x, 4, axis=0), 0.25, rng=rng)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = net.recall(probes, rng=11, temperature=hf.dynamics.anneal(1.0, 0.1, 5, hold=10))
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        many = net.recall(probes, rng=11, temperature=hf.dynamics.anneal(1.0, 0.1, 5, hold=10))
+    finally:
+        numba.set_num_threads(before)
+    assert_array_equal(one.states, many.states)
+    assert_array_equal(one.flips, many.flips)
