@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["new_figure", "recall_figure"]
+__all__ = ["maxcut_figure", "new_figure", "recall_figure"]
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True):
@@ -51,6 +51,62 @@ def recall_figure(targets, probes, recalled, shape, *, names=None, energy_traces
             ax.set_xlabel("sweep")
             if r == 0:
                 ax.set_title(titles[3])
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def maxcut_figure(result, graph=None, *, best_known=None, max_drawn_nodes: int = 150, path=None):
+    """Max-cut / QUBO solver figure: best value against time, and the cut drawn on the graph.
+
+    Parameters
+    ----------
+    result : hopfield.optimize.OptimizeResult
+    graph : ndarray or scipy.sparse matrix, shape (n, n), optional
+        The adjacency of a max-cut result; drawn (each side on its own half circle, cut edges in
+        red) when it has at most ``max_drawn_nodes`` nodes.
+    best_known : float, optional
+        Drawn as a horizontal line on the trace.
+    path : str or path-like, optional
+        Where to write the figure (PNG by suffix).
+    """
+    n = 0 if graph is None else graph.shape[0]
+    draw = graph is not None and n <= max_drawn_nodes and result.sense == "max"
+    fig, axes = new_figure(1, 2 if draw else 1, figsize=(10 if draw else 5.5, 4.5), squeeze=False)
+    ax = axes[0, 0]
+    t = np.asarray(result.trace_time)
+    v = np.asarray(result.trace_value, dtype=float)
+    ax.step(t, v, where="post", marker="o", ms=3, label="best so far (end of each round)")
+    if best_known is not None:
+        ax.axhline(best_known, color="k", ls="--", lw=1, label=f"best known {best_known:g}")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("cut" if result.sense == "max" else "objective")
+    ax.set_title(f"{result.method}: {result.n_replicas} replicas, best {result.value:g}")
+    ax.legend(loc="best")
+    if draw:
+        import scipy.sparse as sp
+
+        ax = axes[0, 1]
+        from matplotlib.collections import LineCollection
+
+        a = sp.coo_array(sp.triu(sp.csr_array(graph), k=1))
+        side = np.asarray(result.x) > 0
+        # each side on its own half circle, so cut edges cross the middle
+        xy = np.empty((n, 2))
+        for flag, centre in ((True, np.pi), (False, 0.0)):
+            idx = np.flatnonzero(side == flag)
+            ang = centre + np.linspace(-0.42 * np.pi, 0.42 * np.pi, max(idx.size, 1))[: idx.size]
+            xy[idx] = np.column_stack([np.cos(ang), np.sin(ang)])
+        cut = side[a.row] != side[a.col]
+        for mask, colour, lw in ((~cut, "0.8", 0.5), (cut, "tab:red", 0.8)):
+            segments = np.stack([xy[a.row[mask]], xy[a.col[mask]]], axis=1)
+            ax.add_collection(LineCollection(segments, colors=colour, linewidths=lw, zorder=1))
+        ax.scatter(*xy.T, c=np.where(side, "tab:blue", "tab:orange"), s=25, zorder=2,
+                   edgecolors="k", linewidths=0.5)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        ax.set_title(f"partition ({int(side.sum())} / {int((~side).sum())}); cut edges in red")
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=100)

@@ -11,6 +11,7 @@ __all__ = ["main"]
 #: subcommand name -> module (relative to this package) defining add_parser(subparsers) and run(args)
 SUBCOMMANDS = {
     "demo": ".demo",
+    "maxcut": ".maxcut",
     "serve": ".serve",
 }
 
