@@ -64,8 +64,13 @@ class IntegrationResult:
     times: Any = None
 
 
+def _scalar(x) -> float:
+    """A Python float from a 0-d array (detached from any autograd graph)."""
+    return float(x.detach() if hasattr(x, "detach") else x)
+
+
 def _max_abs(fs) -> float:
-    return max(float(array_namespace(f).max(array_namespace(f).abs(f))) for f in fs)
+    return max(_scalar(array_namespace(f).max(array_namespace(f).abs(f))) for f in fs)
 
 
 def _finish(y, t, n_steps, nfev, converged, energies, times, reason):
@@ -197,7 +202,7 @@ def heun_euler(
             xp = array_namespace(yi)
             err = 0.5 * h * (b - a)
             scale = atol + rtol * xp.maximum(xp.abs(yi), xp.abs(yn))
-            sq += float(xp.sum((err / scale) ** 2))
+            sq += _scalar(xp.sum((err / scale) ** 2))
             count += int(np.prod(tuple(yi.shape)))
         err_norm = (sq / max(count, 1)) ** 0.5
         if err_norm <= 1.0:

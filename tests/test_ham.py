@@ -1,0 +1,266 @@
+"""Hierarchical associative memory (THEORY §10): energy descent, model B limit, general-network
+equivalence, drive = -∂E/∂g, convolutional synapses, clamping, integrators, torch autograd."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from hopfield.lagrangian import (
+    HAM,
+    ConvSynapse,
+    DenseSynapse,
+    Layer,
+    ModelB,
+    RePU,
+    Softmax,
+    Tanh,
+)
+
+
+def _three_layer(rng, lagrangians, *, sizes=(12, 10, 6), scale=0.5, taus=(1.0, 1.0, 1.0)):
+    layers = [Layer(n, L, tau=t) for n, L, t in zip(sizes, lagrangians, taus, strict=True)]
+    synapses = [DenseSynapse(scale * rng.normal(size=(b, a)) / math.sqrt(a))
+                for a, b in itertools.pairwise(sizes)]
+    return HAM(layers, synapses)
+
+
+COMBOS = [("tanh", "softmax", "repu"), ("repu", "tanh", "softmax"), ("softmax", "repu", "tanh")]
+
+
+@pytest.mark.parametrize("dt", [0.001, 0.01, 0.1])
+@pytest.mark.parametrize("combo", COMBOS, ids="-".join)
+def test_ten_euler_steps_never_increase_energy(combo, dt, rng):
+    """τ = 1, weights of spectral scale ~0.5: E(x + dt ẋ) = E - dt Σ τ ẋHẋ + O(dt²), and dt = 0.1
+    is well inside the small-step regime (the curvatures of these Lagrangians are ≤ 1 here), so
+    every step must descend. The drop is checked to be of the size the first-order term predicts."""
+    ham = _three_layer(rng, [RePU(2) if c == "repu" else c for c in combo])
+    xs = [rng.normal(size=(8, layer.size)) for layer in ham.layers]
+    res = ham.run(xs, dt=dt, max_steps=10)
+    e = np.asarray(res.energy)
+    assert e.shape == (11, 8)
+    assert np.all(np.diff(e, axis=0) <= 1e-13 * (1 + np.abs(e[:-1])))
+    # first step: the drop agrees with -dt Σ_A τ_A ẋHẋ to O(dt²)
+    speed = ham.derivatives(xs)
+    eps = 1e-6
+    rate = (ham.energy([x + eps * v for x, v in zip(xs, speed, strict=True)])
+            - ham.energy([x - eps * v for x, v in zip(xs, speed, strict=True)])) / (2 * eps)
+    assert np.all(rate < 0)
+    np.testing.assert_allclose((e[1] - e[0]) / dt, rate, rtol=10 * dt, atol=1e-9)
+
+
+def test_euler_can_overshoot_with_a_large_step(rng):
+    """Descent is a property of the flow; with dt far beyond τ Euler may raise E (documented)."""
+    ham = _three_layer(rng, ["tanh", "softmax", "repu"], scale=3.0, taus=(0.05, 0.05, 0.05))
+    xs = [rng.normal(size=(8, layer.size)) for layer in ham.layers]
+    res = ham.run(xs, dt=0.5, max_steps=10)
+    assert np.any(np.diff(res.energy, axis=0) > 0)
+
+
+def test_fast_softmax_layer_reproduces_model_b(rng):
+    n_f, n_h = 10, 15
+    xi = rng.normal(size=(n_h, n_f)) / 1.5
+    v0 = rng.normal(size=(4, n_f))
+    model = ModelB(xi, beta=2.0)
+    errors = []
+    for tau_h in (1e-2, 1e-3):
+        ham = HAM([Layer(n_f, "identity", tau=1.0), Layer(n_h, Softmax(2.0), tau=tau_h)],
+                  [DenseSynapse(xi)])
+        dt, steps = tau_h / 2, round(0.5 / (tau_h / 2))
+        h0 = v0 @ xi.T  # memory layer starts at its equilibrium
+        res = ham.run([v0, h0], dt=dt, max_steps=steps, record_energy=False)
+        ref = model.run(v0, dt=dt, n_steps=steps)
+        errors.append(np.max(np.abs(res.states[0] - ref.y[0])))
+    assert errors[1] < 0.3 * errors[0] and errors[1] < 5e-3, errors
+    # fixed points agree: the HAM's feature layer ends where iterating Ramsauer's update ends
+    ham = HAM([Layer(n_f, "identity"), Layer(n_h, Softmax(2.0), tau=0.01)], [DenseSynapse(xi)])
+    res = ham.run([v0, v0 @ xi.T], dt=0.005, max_steps=20000, tol=1e-10, record_energy=False)
+    assert res.converged
+    v = v0
+    for _ in range(500):
+        v = model.step(v)
+    np.testing.assert_allclose(res.states[0], v, atol=1e-8)
+
+
+def _conv_ham(rng):
+    conv = ConvSynapse(0.3 * rng.normal(size=(3, 2, 3, 3)), (2, 6, 6), stride=2, padding=1)
+    layers = [Layer((2, 6, 6), "tanh", bias=0.1 * rng.normal(size=72)),
+              Layer(conv.out_shape, RePU(2), tau=0.5),
+              Layer(5, "softmax", tau=0.2)]
+    return HAM(layers, [conv, DenseSynapse(0.3 * rng.normal(size=(5, conv.n_post)))])
+
+
+def test_energy_equals_general_network_with_block_weights(rng):
+    for ham in (_three_layer(rng, ["tanh", "softmax", RePU(3)]), _conv_ham(rng)):
+        net = ham.to_general()
+        xs = [rng.normal(size=(5, layer.size)) for layer in ham.layers]
+        x = np.concatenate(xs, axis=1)
+        np.testing.assert_allclose(ham.energy(xs), net.energy(x), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(np.concatenate(ham.derivatives(xs), axis=1), net.velocity(x),
+                                   rtol=1e-12, atol=1e-12)
+        assert np.allclose(net.weights, net.weights.T)
+
+
+def test_energy_gradient_wrt_activations_is_minus_drive(rng):
+    torch = pytest.importorskip("torch")
+    ham = _conv_ham(rng)
+    gs = [torch.tensor(rng.normal(size=(3, layer.size)), requires_grad=True) for layer in ham.layers]
+    grads = torch.autograd.grad(ham.interaction_energy(gs).sum(), gs)
+    for g, d in zip(grads, ham.drives([g.detach() for g in gs]), strict=True):
+        torch.testing.assert_close(-g, d, rtol=1e-12, atol=1e-12)
+    # and the full chain: ∂E/∂x^A = H^A (x^A - drive^A), so ẋ = -H^{-1}∂E/∂x / τ
+    xs = [torch.tensor(rng.normal(size=(1, layer.size)), requires_grad=True) for layer in ham.layers]
+    grads = torch.autograd.grad(ham.energy(xs).sum(), xs)
+    speeds = ham.derivatives([x.detach() for x in xs])
+    for layer, x, g, v in zip(ham.layers, xs, grads, speeds, strict=True):
+        H = torch.autograd.functional.hessian(lambda z, L=layer.lagrangian: L.value(z), x[0].detach())
+        torch.testing.assert_close(g[0], -layer.tau * (H @ v[0]), rtol=1e-9, atol=1e-10)
+
+
+def test_conv_synapse_adjoint_and_torch_agree(rng):
+    torch = pytest.importorskip("torch")
+    for stride, padding, shape in ((1, 0, (2, 5, 5)), (2, 1, (2, 6, 6)), (2, 0, (1, 7, 6))):
+        syn = ConvSynapse(rng.normal(size=(3, shape[0], 3, 2)), shape, stride=stride,
+                          padding=padding)
+        a = rng.normal(size=(4, syn.n_pre))
+        b = rng.normal(size=(4, syn.n_post))
+        fa, bb = syn.forward(a), syn.backward(b)
+        np.testing.assert_allclose(np.sum(fa * b), np.sum(a * bb), rtol=1e-12)
+        np.testing.assert_allclose(syn.forward(torch.tensor(a)).numpy(), fa, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(syn.backward(torch.tensor(b)).numpy(), bb, rtol=1e-12, atol=1e-12)
+        # cross-check with torch's own conv2d
+        ref = torch.nn.functional.conv2d(torch.tensor(a).reshape(4, *shape),
+                                         torch.tensor(syn.kernel), stride=stride, padding=padding)
+        np.testing.assert_allclose(fa, ref.reshape(4, -1).numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_clamped_pattern_completion(rng):
+    ham = _three_layer(rng, [Tanh(1.0), RePU(2), "softmax"], scale=1.0)
+    xs = [rng.normal(size=(4, layer.size)) for layer in ham.layers]
+    mask = np.zeros(12, dtype=bool)
+    mask[:6] = True
+    res = ham.run(xs, dt=0.05, max_steps=4000, tol=1e-8, clamp={0: mask})
+    assert res.converged
+    np.testing.assert_array_equal(res.states[0][:, :6], xs[0][:, :6])
+    assert not np.allclose(res.states[0][:, 6:], xs[0][:, 6:])
+    assert np.all(np.diff(res.energy, axis=0) <= 1e-12)
+    # clamping a whole layer
+    res = ham.run(xs, dt=0.05, max_steps=200, clamp={0: True, 2: np.ones((4, 6), dtype=bool)})
+    np.testing.assert_array_equal(res.states[0], xs[0])
+    np.testing.assert_array_equal(res.states[2], xs[2])
+    assert np.all(np.diff(res.energy, axis=0) <= 1e-12)
+
+
+def test_adaptive_integrators_reach_the_euler_fixed_point(rng):
+    """SciPy RK45 and the torch-ready Heun–Euler pair stop at the same fixed point as Euler.
+
+    Explicit adaptive methods hover at their stability limit near an attractor, so the residual
+    they can reach scales with their tolerances: tol is matched to rtol/atol here."""
+    ham = _three_layer(rng, ["tanh", "softmax", RePU(2)], taus=(1.0, 0.5, 0.5))
+    xs = [rng.normal(size=(3, layer.size)) for layer in ham.layers]
+    euler = ham.run(xs, dt=0.05, max_steps=20000, tol=1e-9, record_energy=False)
+    ivp = ham.run(xs, method="solve_ivp", t_max=100.0, tol=1e-6, rtol=1e-6, atol=1e-9)
+    heun = ham.run(xs, method="heun_euler", dt=0.01, t_max=100.0, tol=1e-4, rtol=1e-4, atol=1e-7,
+                   max_steps=5000)
+    for res, atol in ((euler, 0), (ivp, 1e-5), (heun, 1e-3)):
+        assert res.converged, res.message
+        for a, b in zip(res.states, euler.states, strict=True):
+            np.testing.assert_allclose(a, b, atol=atol)
+    for res in (ivp, heun):
+        assert np.all(np.diff(res.energy, axis=0) <= 1e-9)
+        steps = np.diff(res.times)
+        assert steps.max() > 5 * steps[0]  # the step size adapts as the state settles
+    assert ivp.nfev < euler.nfev
+
+
+def test_batched_equals_one_by_one(rng):
+    ham = _conv_ham(rng)
+    xs = [rng.normal(size=(3, layer.size)) for layer in ham.layers]
+    batch = ham.run(xs, dt=0.05, max_steps=30)
+    for i in range(3):
+        one = ham.run([x[i] for x in xs], dt=0.05, max_steps=30)
+        assert one.states[0].shape == (72,)
+        for a, b in zip(one.states, batch.states, strict=True):
+            np.testing.assert_allclose(a, b[i], rtol=1e-12, atol=1e-13)
+
+
+def test_torch_autograd_through_dynamics(rng):
+    torch = pytest.importorskip("torch")
+    w0 = rng.normal(size=(6, 12)) * 0.4
+    w1 = rng.normal(size=(4, 6)) * 0.4
+    x0 = rng.normal(size=(2, 12))
+
+    def loss(w0t, method="euler"):
+        ham = HAM([Layer(12, "tanh"), Layer(6, RePU(2), tau=0.5), Layer(4, "softmax", tau=0.2)],
+                  [DenseSynapse(w0t), DenseSynapse(torch.tensor(w1))])
+        xs = [torch.tensor(x0), torch.zeros(2, 6, dtype=torch.float64),
+              torch.zeros(2, 4, dtype=torch.float64)]
+        res = ham.run(xs, method=method, dt=0.05, max_steps=40, t_max=2.0, clamp={0: True})
+        return res.activations[2][:, 1].sum(), res
+
+    w = torch.tensor(w0, requires_grad=True)
+    value, res = loss(w)
+    assert isinstance(res.energy, torch.Tensor) and res.energy.shape == (41, 2)
+    (grad,) = torch.autograd.grad(value, w)
+    eps = 1e-6
+    bump = torch.zeros_like(w)
+    bump[2, 3] = eps
+    fd = (loss(w.detach() + bump)[0] - loss(w.detach() - bump)[0]) / (2 * eps)
+    assert float(grad[2, 3]) == pytest.approx(float(fd), rel=1e-5, abs=1e-9)
+    # the adaptive torch path is differentiable too
+    value, res = loss(w, "heun_euler")
+    (grad,) = torch.autograd.grad(value, w)
+    assert torch.isfinite(grad).all() and float(grad.abs().sum()) > 0
+    # numpy and torch give the same trajectory
+    ham = HAM([Layer(12, "tanh"), Layer(6, RePU(2), tau=0.5), Layer(4, "softmax", tau=0.2)],
+              [DenseSynapse(w0), DenseSynapse(w1)])
+    xs = [x0, np.zeros((2, 6)), np.zeros((2, 4))]
+    a = ham.run(xs, dt=0.05, max_steps=40)
+    b = ham.run([torch.tensor(x) for x in xs], dt=0.05, max_steps=40)
+    np.testing.assert_allclose(b.energy.numpy(), a.energy, rtol=1e-12, atol=1e-12)
+
+
+def test_validation(rng):
+    ham = _three_layer(rng, ["tanh", "softmax", "tanh"])
+    xs = [np.zeros((2, layer.size)) for layer in ham.layers]
+    with pytest.raises(ValueError, match="needs 2 synapses"):
+        HAM(ham.layers, ham.synapses[:1])
+    with pytest.raises(ValueError, match="synapse 0 maps 12 -> 10 neurons but layers 0 -> 1 have 12 -> 9"):
+        HAM([Layer(12), Layer(9)], ham.synapses[:1])
+    with pytest.raises(ValueError, match="must join two different existing layers"):
+        HAM(ham.layers, ham.synapses, edges=[(0, 0), (1, 2)])
+    with pytest.raises(ValueError, match="list of 3 arrays"):
+        ham.energy(xs[:2])
+    with pytest.raises(ValueError, match=r"`states\[1\]` has 7 neurons"):
+        ham.energy([xs[0], np.zeros((2, 7)), xs[2]])
+    with pytest.raises(ValueError, match="same batch size"):
+        ham.energy([xs[0], np.zeros((3, 10)), xs[2]])
+    with pytest.raises(ValueError, match=r"`states\[0\]` contains NaN"):
+        ham.energy([np.full((2, 12), np.nan), xs[1], xs[2]])
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        ham.run(xs, method="rk4")
+    with pytest.raises(ValueError, match=r"`clamp\[0\]` must be True or a boolean mask"):
+        ham.run(xs, clamp={0: np.ones(3, dtype=bool)})
+    with pytest.raises(ValueError, match="`clamp` key 5"):
+        ham.run(xs, clamp={5: True})
+    with pytest.raises(ValueError, match="`tau` == 0"):
+        Layer(3, "tanh", tau=0.0)
+    with pytest.raises(ValueError, match="`shape` must be a positive int"):
+        Layer(0)
+    with pytest.raises(ValueError, match="does not fit"):
+        ConvSynapse(np.ones((1, 1, 5, 5)), (1, 3, 3))
+    with pytest.raises(ValueError, match="expects 2 input channels"):
+        ConvSynapse(np.ones((1, 2, 3, 3)), (1, 3, 3))
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="needs NumPy states"):
+        ham.run([torch.tensor(x) for x in xs], method="solve_ivp")
+
+
+def test_inputs_are_not_modified(rng):
+    ham = _conv_ham(rng)
+    xs = [rng.normal(size=(2, layer.size)) for layer in ham.layers]
+    before = [x.copy() for x in xs]
+    ham.run(xs, dt=0.1, max_steps=5, clamp={0: np.ones(72, dtype=bool)})
+    for a, b in zip(xs, before, strict=True):
+        np.testing.assert_array_equal(a, b)
