@@ -33,12 +33,30 @@ from numba import njit, prange
 
 from .dynamics._kernels import ORDER_FIXED, ORDER_RANDOM, TIE_KEEP, TIE_PLUS, _uniform
 
-__all__ = ["ORDER_FIXED", "ORDER_RANDOM", "TIE_KEEP", "TIE_PLUS", "dense_async_sweeps"]
+__all__ = [
+    "ORDER_FIXED", "ORDER_RANDOM", "TIE_KEEP", "TIE_PLUS", "dense_async_sweeps", "overlaps_kernel",
+]
+
+
+@njit(cache=True, parallel=True)
+def overlaps_kernel(xt8, states, out):
+    r"""Integer overlaps :math:`m_{b\mu} = \sum_i \xi_i^\mu \sigma_{bi}` into ``out`` (B, K) int64."""
+    batch, n = states.shape
+    k = xt8.shape[1]
+    for b in prange(batch):
+        row = out[b]
+        for mu in range(k):
+            row[mu] = 0
+        for i in range(n):
+            si = states[b, i]
+            xrow = xt8[i]
+            for mu in range(k):
+                row[mu] += si * xrow[mu]
 
 
 @njit(cache=True)
-def _rebuild(m, ptab, qtab, exp_mode, offset, s_vec):
-    """Fill ``s_vec`` with P + Q; return (T = Σ(P − Q), A = Σ(|P| + |Q|), shift M)."""
+def _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec):
+    """Fill ``s_vec`` with P + Q; return (T = Σ(P − Q), A = Σ(|P| + |Q|) or 0, shift M)."""
     k = m.shape[0]
     shift = 0
     if exp_mode:
@@ -48,14 +66,41 @@ def _rebuild(m, ptab, qtab, exp_mode, offset, s_vec):
                 shift = m[mu]
     t = 0.0
     a = 0.0
-    for mu in range(k):
-        idx = m[mu] - shift + offset
-        p = ptab[idx]
-        q = qtab[idx]
-        s_vec[mu] = p + q
-        t += p - q
-        a += abs(p) + abs(q)
+    if need_abs:
+        for mu in range(k):
+            idx = m[mu] - shift + offset
+            p = ptab[idx]
+            q = qtab[idx]
+            s_vec[mu] = p + q
+            t += p - q
+            a += abs(p) + abs(q)
+    else:
+        for mu in range(k):
+            idx = m[mu] - shift + offset
+            p = ptab[idx]
+            q = qtab[idx]
+            s_vec[mu] = p + q
+            t += p - q
     return t, a, shift
+
+
+@njit(cache=True, inline="always")
+def _dot(row, vec):
+    """Σ_μ row_μ vec_μ with four interleaved partial sums (a fixed order: deterministic)."""
+    k = row.shape[0]
+    v0 = 0.0
+    v1 = 0.0
+    v2 = 0.0
+    v3 = 0.0
+    stop = k - k % 4
+    for mu in range(0, stop, 4):
+        v0 += row[mu] * vec[mu]
+        v1 += row[mu + 1] * vec[mu + 1]
+        v2 += row[mu + 2] * vec[mu + 2]
+        v3 += row[mu + 3] * vec[mu + 3]
+    for mu in range(stop, k):
+        v0 += row[mu] * vec[mu]
+    return (v0 + v1) + (v2 + v3)
 
 
 @njit(cache=True)
@@ -112,13 +157,14 @@ def dense_async_sweeps(
     batch, n = states.shape
     k = xtf.shape[1]
     track = trace.shape[1] > 0
+    need_abs = rtol > 0.0
     for b in prange(batch):
         s = states[b]
         m = overlaps[b]
         state = seeds[b]
         order = np.arange(n)
         s_vec = np.empty(k)
-        t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, s_vec)
+        t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
         total_flips = 0
         sweeps_out[b] = max_sweeps
         converged_out[b] = False
@@ -137,10 +183,7 @@ def dense_async_sweeps(
                 i = order[j]
                 if clamp[b, i]:
                     continue
-                row = xtf[i]
-                val = 0.0
-                for mu in range(k):
-                    val += row[mu] * s_vec[mu]
+                val = _dot(xtf[i], s_vec)
                 old = s[i]
                 val += old * t_sum
                 eps = rtol * a_sum
@@ -158,7 +201,7 @@ def dense_async_sweeps(
                     row8 = xt8[i]
                     for mu in range(k):
                         m[mu] += d * row8[mu]
-                    t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, s_vec)
+                    t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
                     flips += 1
             total_flips += flips
             if track:

@@ -362,7 +362,11 @@ class DenseAssociativeMemory:
         return m[0] if single else m
 
     def _overlaps(self, s: np.ndarray) -> np.ndarray:
-        return s.astype(np.int64) @ self._xi.T.astype(np.int64)
+        from ._dense_kernels import overlaps_kernel
+
+        out = np.empty((s.shape[0], self.n_patterns), dtype=np.int64)
+        overlaps_kernel(self._xt8, np.ascontiguousarray(s, dtype=np.int8), out)
+        return out
 
     def _energy(self, m: np.ndarray) -> np.ndarray:
         tb = self._tables
