@@ -31,7 +31,7 @@ def add_parser(sub) -> None:
     p.add_argument("--time-limit", type=float, default=1.0, help="seconds (0 for one round)")
     p.add_argument("--steps", type=int, default=None,
                    help="sweeps per replica (default: fit the time limit)")
-    p.add_argument("--replicas", type=int, default=16, help="replicas per round")
+    p.add_argument("--replicas", type=int, default=8, help="replicas per round")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--best-known", type=float, default=None,
                    help="known optimum: print the gap to it")

@@ -40,7 +40,7 @@ from .ising import QUBO, IsingModel
 __all__ = ["METHODS", "AbstractMethod", "OptimizeResult", "solve_ising", "solve_qubo"]
 
 _DEFAULT_STEPS = 1000
-_DEFAULT_REPLICAS = 16
+_DEFAULT_REPLICAS = 8
 _CALIBRATION_STEPS = 64
 _MIN_STEPS = 32
 
@@ -268,7 +268,7 @@ def _minimise(model: IsingModel, *, method, steps, time_limit, replicas, beta_ra
             # the first short round measures the cost of a sweep; the next one anneals as long
             # as the remaining time allows (long anneals beat many short ones)
             per_step = round_time / cur_steps
-            fit = int(0.9 * remaining / per_step) if per_step > 0 else 2 * cur_steps
+            fit = int(0.85 * remaining / per_step) if per_step > 0 else 2 * cur_steps
             if fit < _MIN_STEPS:
                 break
             cur_steps = fit
@@ -312,7 +312,7 @@ def solve_ising(model: IsingModel, *, method="anneal", steps: int | None = None,
     time_limit : float, optional
         Seconds; rounds of ``replicas`` new replicas run until it is spent (at least one round).
         Without it a single round runs and the result is reproducible from ``rng``.
-    replicas : int, default=16
+    replicas : int, default=8
         Replicas per round (run in parallel over the CPU cores).
     beta_range : (float, float), optional
         Inverse temperatures (gains) at the first and last sweep, in units of :math:`1/\sigma`

@@ -1,0 +1,174 @@
+"""Max-cut (G-set) and QUBO (Beasley) with Hopfield-dynamics annealing, side by side with peers.
+
+Solvers, each given the same wall-clock budget per run, seeded runs per instance:
+
+* ``hopfield anneal``: ``hf.optimize.solve_maxcut`` / ``solve_qubo`` with ``time_limit`` (Glauber
+  annealing in Hopfield form, 8 replicas per round in a Numba kernel over CSR couplings, a short
+  calibration round then one anneal as long as the budget allows, 1-flip descent at the end).
+* ``hopfield descent``: the naive baseline, random-restart zero-temperature Hopfield descent
+  (``method="descent"``, as many restarts as fit the budget).
+* ``dwave SA``: dwave-samplers' ``SimulatedAnnealingSampler`` (default beta range and schedule),
+  8 reads with ``num_sweeps`` fitted to the budget from a calibration run. Run when dimod and
+  dwave-samplers import (e.g. ``/work/venvs/dwave/bin/python benchmarks/bench_maxcut.py``).
+
+Usage::
+
+    python benchmarks/bench_maxcut.py [--quick] [--runs N] [--data DIR]
+
+Prints a Markdown table: best and mean over the runs, runs reaching the best-known value, mean as
+a percentage of the best-known value, and the mean wall time per run. Instances are read from
+``../shared/data`` (never copied into the repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+import hopfield.optimize as ho
+
+# name, kind, file, best known (cut: maximise; qubo: minimise), time budget per run (s)
+INSTANCES = [
+    ("G1", "gset", "gset/G1.txt", 11624.0, 1.0),
+    ("G11", "gset", "gset/G11.txt", 564.0, 2.0),
+    ("G22", "gset", "gset/G22.txt", 13359.0, 2.0),
+    ("G43", "gset", "gset/G43.txt", 6660.0, 1.0),
+    ("bqp250-1", "qubo", "beasley/bqp250-1.sparse", -45607.0, 0.5),
+    ("bqp500-1", "qubo", "beasley/bqp500-1.sparse", -116586.0, 1.0),
+]
+REPLICAS = 8
+
+
+def _default_data() -> Path:
+    here = Path(__file__).resolve().parent
+    for cand in (here.parent.parent / "shared" / "data", here.parent / "shared" / "data",
+                 Path("/work/shared/data")):
+        if cand.is_dir():
+            return cand
+    return here.parent.parent / "shared" / "data"
+
+
+def _load(kind, path):
+    if kind == "gset":
+        A = ho.read_gset(path)
+        return A, ho.maxcut_ising(A), 0.25 * float(A.sum())
+    q = ho.read_beasley(path)
+    return q, q.to_ising(), None
+
+
+def run_hopfield(kind, problem, budget, seed, method):
+    t = time.perf_counter()
+    if kind == "gset":
+        r = ho.solve_maxcut(problem, time_limit=budget, replicas=REPLICAS, method=method, rng=seed)
+    else:
+        r = ho.solve_qubo(problem, time_limit=budget, replicas=REPLICAS, method=method, rng=seed)
+    return r.value, time.perf_counter() - t
+
+
+class DwaveSA:
+    """dwave-samplers' SimulatedAnnealingSampler with num_sweeps fitted to the time budget."""
+
+    def __init__(self, kind, problem, ising, quarter):
+        from dwave.samplers import SimulatedAnnealingSampler
+
+        self.sampler = SimulatedAnnealingSampler()
+        self.kind = kind
+        self.quarter = quarter
+        self.bqm = ising.to_dimod() if kind == "gset" else problem.to_dimod()
+
+    def _value(self, energy):
+        return self.quarter - 0.5 * energy if self.kind == "gset" else energy
+
+    def _time(self, sweeps):
+        t = time.perf_counter()
+        self.sampler.sample(self.bqm, num_reads=REPLICAS, num_sweeps=sweeps, seed=0)
+        return time.perf_counter() - t
+
+    def calibrate(self, budget):
+        """Fit wall = overhead + cost * sweeps from two runs, then fill 95 % of the budget."""
+        t1, t2 = self._time(100), self._time(600)
+        cost = max((t2 - t1) / 500, 1e-9)
+        overhead = max(t1 - 100 * cost, 0.0)
+        return max(16, int((0.95 * budget - overhead) / cost))
+
+    def run(self, sweeps, seed):
+        t = time.perf_counter()
+        ss = self.sampler.sample(self.bqm, num_reads=REPLICAS, num_sweeps=sweeps, seed=seed)
+        return self._value(float(ss.first.energy)), time.perf_counter() - t
+
+
+def _row(name, n, best_known, budget, solver, values, times, sense):
+    v = np.asarray(values, dtype=float)
+    hits = int(np.sum(v >= best_known)) if sense == "max" else int(np.sum(v <= best_known))
+    best = v.max() if sense == "max" else v.min()
+    pct = 100.0 * v.mean() / best_known
+    return (f"| {name} | {n} | {best_known:g} | {budget:g} | {solver} | {best:g} | {v.mean():.1f} "
+            f"| {hits}/{v.size} | {pct:.2f} | {np.mean(times):.2f} |")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2 runs per solver and instance")
+    parser.add_argument("--runs", type=int, default=10, help="seeded runs per solver")
+    parser.add_argument("--data", default=None, help="folder holding gset/ and beasley/")
+    parser.add_argument("--only", default=None, help="comma-separated instance names")
+    args = parser.parse_args(argv)
+    runs = 2 if args.quick else args.runs
+    data = Path(args.data) if args.data else _default_data()
+    try:
+        import dimod  # noqa: F401
+        from dwave.samplers import SimulatedAnnealingSampler  # noqa: F401
+
+        have_dwave = True
+    except ImportError:
+        have_dwave = False
+
+    wanted = set(args.only.split(",")) if args.only else None
+    # compile (and cache) the kernels outside every budget
+    tiny = ho.random_graph(20, 0.3, rng=0)
+    for m in ho.METHODS:
+        ho.solve_maxcut(tiny, steps=4, replicas=2, method=m, rng=0)
+
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}, runs per solver: "
+          f"{runs}, replicas/reads: {REPLICAS}, dwave-samplers: {'yes' if have_dwave else 'no'}")
+    print()
+    print("| instance | n | best known | budget (s) | solver | best | mean | runs at best known "
+          "| mean % of best known | mean wall (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, kind, rel, best_known, budget in INSTANCES:
+        if wanted and name not in wanted:
+            continue
+        path = data / rel
+        if not path.exists():
+            print(f"| {name} | – | {best_known:g} | {budget:g} | (file {path} missing) "
+                  "| | | | | |")
+            continue
+        problem, ising, quarter = _load(kind, path)
+        sense = "max" if kind == "gset" else "min"
+        n = ising.n
+        for solver, method in (("hopfield anneal", "anneal"), ("hopfield descent", "descent")):
+            vals, times = [], []
+            for seed in range(runs):
+                v, t = run_hopfield(kind, problem, budget, seed, method)
+                vals.append(v)
+                times.append(t)
+            print(_row(name, n, best_known, budget, solver, vals, times, sense), flush=True)
+        if have_dwave:
+            sa = DwaveSA(kind, problem, ising, quarter)
+            sweeps = sa.calibrate(budget)
+            vals, times = [], []
+            for seed in range(runs):
+                v, t = sa.run(sweeps, seed)
+                vals.append(v)
+                times.append(t)
+            print(_row(name, n, best_known, budget, f"dwave SA ({sweeps} sweeps)", vals, times,
+                       sense), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
