@@ -105,7 +105,7 @@ def test_page_and_static_files(url):
 def test_models_listing_matches_registry(url):
     status, body, _ = _request(url, "/api/models")
     assert status == 200
-    assert [m["name"] for m in body["models"]] == list(MODELS)
+    assert [m["name"] for m in body["models"]] == list(MODELS) == ["classical", "dense", "modern"]
     classical = next(m for m in body["models"] if m["name"] == "classical")
     rule = next(p for p in classical["params"] if p["name"] == "rule")
     assert rule["choices"] == ["hebb", "storkey", "pseudoinverse"]
@@ -225,6 +225,76 @@ def test_max_steps_bounds_the_run(url):
     assert "stopped after 1 steps" in res["message"]
 
 
+@pytest.mark.parametrize("update", ["async", "sequential", "sync"])
+@pytest.mark.parametrize("F", ["polynomial", "rectified", "exponential"])
+def test_dense_recall_of_corrupted_letter(url, F, update):
+    patterns, names, _ = _letters()
+    probe = hf.patterns.flip(patterns[0], n_flips=40, rng=3)
+    params = {"F": F, "n": 3, "beta": 0.2, "update": update}
+    status, res, _ = _request(url, "/api/recall", _recall_body(
+        patterns, names, probe, model="dense", params=params, seed=1))
+    assert status == 200, res
+    assert res["recalled"]["name"] == "T" and res["recalled"]["exact"] and res["converged"]
+    assert res["params"] == {**params, "max_steps": 50}
+    dam = hf.DenseAssociativeMemory(patterns, F=F, n=3, beta=0.2)
+    states = np.array(res["states"])
+    np.testing.assert_allclose(res["energies"], dam.energy(states), rtol=1e-12)
+    if update != "sync":  # asynchronous updates never raise E = -Σ F(ξ·σ)
+        assert np.all(np.diff(res["energies"]) <= 0)
+
+
+def test_dense_exceeds_classical_capacity_on_random_patterns(url):
+    # 60 random patterns in 50 neurons: far beyond any classical rule (the projection rule
+    # stores at most N), easy for F = max(x, 0)^5 (Krotov & Hopfield 2016)
+    patterns = hf.patterns.random(60, 50, rng=0)
+    probe = hf.patterns.flip(patterns[7], n_flips=5, rng=1)
+    res = _request(url, "/api/recall", _recall_body(
+        patterns, None, probe, model="dense", params={"F": "rectified", "n": 5}))[1]
+    assert res["recalled"]["index"] == 7 and res["recalled"]["exact"]
+    assert res["recalled"]["name"] == "#8"
+
+
+def test_modern_retrieval_steps_and_energy(url):
+    patterns, names, _ = _letters()
+    probe = hf.patterns.flip(patterns[0], n_flips=40, rng=3)
+    status, res, _ = _request(url, "/api/recall", _recall_body(
+        patterns, names, probe, model="modern", params={"beta": 0.1, "steps": 5}))
+    assert status == 200, res
+    states = np.array(res["states"])
+    assert states.dtype == np.float64 and 2 <= len(states) <= 6
+    assert res["recalled"]["name"] == "T" and res["recalled"]["overlap"] > 0.99
+    # the energy (Ramsauer et al. eq. 2) descends at every update (their Theorem 1)
+    net = hf.ModernHopfieldNetwork(patterns.astype(float), beta=0.1)
+    np.testing.assert_allclose(res["energies"], np.asarray(net.energy(states)), rtol=1e-3, atol=1e-3)
+    assert np.all(np.diff(res["energies"]) <= 1e-9)
+    # the first step is the library's one-step retrieval
+    one = net.retrieve(probe.astype(float), steps=1)
+    np.testing.assert_allclose(states[1], np.asarray(one.states), atol=1e-4)
+    res1 = _request(url, "/api/recall", _recall_body(
+        patterns, names, probe, model="modern", params={"beta": 0.1, "steps": 1}))[1]
+    assert res1["steps"] == 1 and not res1["converged"]
+    assert res1["message"] == "stopped after 1 update (the step budget)"
+    # at a small β the update averages the memories: a metastable state, no single pattern
+    res2 = _request(url, "/api/recall", _recall_body(
+        patterns, names, probe, model="modern", params={"beta": 0.005, "steps": 50}))[1]
+    assert not res2["recalled"]["exact"] and res2["recalled"]["status"].startswith("spurious")
+
+
+@pytest.mark.parametrize(("model", "params", "words"), [
+    ("dense", {"F": "cubic"}, "`F` must be one of 'polynomial', 'rectified', 'exponential'"),
+    ("dense", {"n": 0}, "`n` == 0, must be >= 1"),
+    ("dense", {"rule": "hebb"}, "unknown parameter(s) 'rule' for model 'dense'"),
+    ("modern", {"beta": 0}, "`beta` == 0, must be >= 0.001"),
+    ("modern", {"beta": "big"}, "`beta` must be an instance of Real"),
+    ("modern", {"steps": 51}, "`steps` == 51, must be <= 50"),
+    ("modern", {"update": "async"}, "unknown parameter(s) 'update' for model 'modern'"),
+])
+def test_bad_dense_and_modern_params(url, model, params, words):
+    status, res, _ = _request(url, "/api/recall", {"patterns": _T.tolist(), "probe": _T[0].tolist(),
+                                                   "model": model, "params": params})
+    assert status == 400 and words in res["error"]
+
+
 def test_negated_pattern_is_reported_as_mirror(url):
     patterns, names, _ = _letters("TL", scale=1)
     status, res, _ = _request(url, "/api/recall", _recall_body(
@@ -247,7 +317,7 @@ _T = hf.datasets.letters("TI").patterns
     ({"patterns": _T.tolist(), "probe": [1, -1, 1]}, "`probe` has 3 neurons but the network has 49"),
     ({"patterns": _T.tolist(), "probe": _T.tolist()}, "`probe` must be one state"),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "model": "boltzmann"},
-     "`model` must be one of 'classical'"),
+     "`model` must be one of 'classical', 'dense', 'modern'"),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "params": {"rule": "oja"}},
      "`rule` must be one of 'hebb', 'storkey', 'pseudoinverse'"),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "params": {"beta": 2}},

@@ -410,10 +410,11 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = Fals
 
 
 def warm_up() -> None:
-    """Compile the classical network's Numba kernels with a tiny recall, so the first page click is fast."""
+    """Compile the Numba kernels with tiny recalls, so that the first click on the page is fast."""
     try:
         net_patterns = _datasets.letters("TI").patterns
-        for model, params in (("classical", {"update": "async"}), ("classical", {"update": "sync"})):
+        for model, params in (("classical", {"update": "async"}), ("classical", {"update": "sync"}),
+                              ("dense", {"update": "async"}), ("modern", {})):
             spec = get_model(model)
             spec.run(net_patterns, net_patterns[0], spec.validate(params), np.random.default_rng(0))
     except Exception as exc:  # a failed warm-up only costs time on the first request

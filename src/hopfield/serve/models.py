@@ -98,6 +98,7 @@ class Trajectory:
 class ModelSpec:
     """A model of the registry: its parameters and its step-by-step recall.
 
+    ``uses_rng`` says whether the run is random (the page shows the seed control only then).
     ``run(patterns, probe, params, rng)`` takes ±1 int8 patterns (rows), a ±1 int8 probe, the
     validated parameters and a Generator, and returns a :class:`Trajectory`.
     """
@@ -106,6 +107,7 @@ class ModelSpec:
     label: str
     description: str
     params: tuple[Param, ...]
+    uses_rng: bool
     run: Callable[[np.ndarray, np.ndarray, Mapping, np.random.Generator], Trajectory] = field(repr=False)
 
     def validate(self, params) -> dict:
@@ -122,7 +124,7 @@ class ModelSpec:
     def to_json(self) -> dict:
         """The description the page builds its model controls from."""
         return {"name": self.name, "label": self.label, "description": self.description,
-                "params": [p.to_json() for p in self.params]}
+                "uses_rng": self.uses_rng, "params": [p.to_json() for p in self.params]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,6 +160,36 @@ def _run_classical(patterns, probe, params, gen) -> Trajectory:
     return _sweeps(net, probe, params["update"], params["max_steps"], gen)
 
 
+def _run_dense(patterns, probe, params, gen) -> Trajectory:
+    from ..dense import DenseAssociativeMemory
+
+    dam = DenseAssociativeMemory(patterns, F=params["F"], n=params["n"], beta=params["beta"])
+    return _sweeps(dam, probe, params["update"], params["max_steps"], gen)
+
+
+def _run_modern(patterns, probe, params, gen) -> Trajectory:
+    """``steps`` updates :math:`\\xi \\leftarrow X\\,\\mathrm{softmax}(\\beta X^\\top\\xi)`, fewer if one
+    moves the state by at most :math:`\\sqrt{\\varepsilon}\\max(M, 1)` (the library's default tolerance)."""
+    from ..modern import ModernHopfieldNetwork
+
+    net = ModernHopfieldNetwork(patterns.astype(np.float64), beta=params["beta"])
+    tol = np.sqrt(np.finfo(np.float64).eps) * max(net.max_norm, 1.0)
+    states = [probe.astype(np.float64)]
+    converged = False
+    for _ in range(params["steps"]):
+        new = np.asarray(net.update(states[-1]), dtype=np.float64)
+        if np.linalg.norm(new - states[-1]) <= tol:
+            converged = True
+            break
+        states.append(new)
+    x = np.stack(states)
+    energies = np.asarray(net.energy(x), dtype=np.float64)
+    n = len(states) - 1
+    message = ("reached a fixed point" if converged
+               else f"stopped after {n} update{'s' if n != 1 else ''} (the step budget)")
+    return Trajectory(x, energies, converged, message)
+
+
 _MAX_STEPS = Param("max_steps", "int", 50, "max steps", min=1, max=200,
                    help="upper bound on the number of sweeps")
 
@@ -175,7 +207,41 @@ MODELS: dict[str, ModelSpec] = {
                   help="async: random order each sweep; sequential: fixed order; sync: all at once"),
             _MAX_STEPS,
         ),
+        True,
         _run_classical,
+    ),
+    "dense": ModelSpec(
+        "dense",
+        "Dense (Krotov & Hopfield 2016)",
+        "E(σ) = -Σ_μ F(ξ^μ·σ) with a steep separation function F: many more memories than neurons.",
+        (
+            Param("F", "choice", "rectified", "separation function F",
+                  choices=("polynomial", "rectified", "exponential"),
+                  help="polynomial x^n, rectified max(x, 0)^n, or exponential e^(βx)"),
+            Param("n", "int", 3, "power n", min=1, max=30,
+                  help="power of the (rectified) polynomial F"),
+            Param("beta", "float", 0.2, "β (exponential F)", min=1e-3, max=10.0,
+                  help="inverse temperature of the exponential F"),
+            Param("update", "choice", "async", "update",
+                  choices=("async", "sequential", "sync"),
+                  help="async: random order each sweep; sequential: fixed order; sync: all at once"),
+            _MAX_STEPS,
+        ),
+        True,
+        _run_dense,
+    ),
+    "modern": ModelSpec(
+        "modern",
+        "Modern (Ramsauer et al. 2021)",
+        "Continuous states; one step is ξ ← X softmax(β Xᵀξ), the update of transformer attention.",
+        (
+            Param("beta", "float", 0.1, "β (inverse temperature)", min=1e-3, max=100.0,
+                  help="large β retrieves single patterns; small β averages them (metastable states)"),
+            Param("steps", "int", 5, "retrieval steps", min=1, max=50,
+                  help="number of updates (fewer if the state stops moving)"),
+        ),
+        False,
+        _run_modern,
     ),
 }
 

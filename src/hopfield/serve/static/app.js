@@ -274,6 +274,7 @@ function setupModels(models) {
 function renderParams() {
   const m = state.models.find((x) => x.name === $("model").value);
   $("model-description").textContent = m.description;
+  $("seed-label").hidden = !m.uses_rng;
   const box = $("model-params");
   box.replaceChildren();
   for (const p of m.params) {
@@ -293,9 +294,11 @@ function renderParams() {
     }
     input.id = `param-${p.name}`;
     input.value = state.params[m.name][p.name];
-    input.addEventListener("change", () => {
+    const update = () => {
       state.params[m.name][p.name] = p.kind === "choice" ? input.value : Number(input.value);
-    });
+    };
+    input.addEventListener("input", update);
+    input.addEventListener("change", update);
     label.append(input);
     box.append(label);
   }
@@ -330,6 +333,7 @@ function clearResult() {
   state.traj = null;
   $("result").dataset.state = "empty";
   $("result-name").textContent = "–";
+  $("result-label").textContent = "recalled";
   $("result-overlap").textContent = "–";
   $("result-status").textContent = "";
   $("result-message").textContent = "";
@@ -351,7 +355,9 @@ function showResult(res) {
   $("result-name").textContent = r.name;
   $("result-overlap").textContent = r.overlap.toFixed(2);
   $("result-status").textContent = r.status;
-  $("result-message").textContent = `${res.model} network ${res.message} in ${res.steps} step${res.steps === 1 ? "" : "s"}.`;
+  const after = res.converged ? ` after ${res.steps} step${res.steps === 1 ? "" : "s"}` : "";
+  $("result-message").textContent = `The ${res.model} network ${res.message}${after}.`;
+  $("result-label").textContent = r.exact ? "recalled" : "closest";
   box.dataset.exact = String(r.exact);
   box.dataset.recalled = r.name;
   box.dataset.state = "done";
@@ -414,12 +420,17 @@ function showStep(step) {
   document.querySelectorAll("#energy-plot .energy-point").forEach((c) => c.classList.toggle("current", Number(c.dataset.step) === step));
 }
 
+const ICONS = {
+  play: '<svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><path d="M2 1 L11 6 L2 11 Z" fill="currentColor"/></svg>',
+  pause: '<svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><rect x="2" y="1" width="3" height="10" fill="currentColor"/><rect x="7" y="1" width="3" height="10" fill="currentColor"/></svg>',
+};
+
 function play() {
   stop();
   const res = state.traj;
   if (!res) return;
   if (state.step >= res.states.length - 1) showStep(0);
-  $("play").textContent = "⏸";
+  $("play").innerHTML = ICONS.pause;
   $("play").setAttribute("aria-label", "pause");
   state.timer = setInterval(() => {
     if (state.step >= res.states.length - 1) { stop(); return; }
@@ -430,14 +441,14 @@ function play() {
 function stop() {
   if (state.timer !== null) clearInterval(state.timer);
   state.timer = null;
-  $("play").textContent = "▶";
+  $("play").innerHTML = ICONS.play;
   $("play").setAttribute("aria-label", "play");
 }
 
 // ------------------------------------------------------------------------------ energy plot
 function fmt(v) {
   const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-2)) return v.toExponential(2);
+  if (a !== 0 && (a >= 1e5 || a < 1e-2)) return v.toExponential(2).replace("e+", "e");
   return a >= 100 ? v.toFixed(1) : v.toFixed(2);
 }
 
@@ -451,7 +462,7 @@ function svg(tag, attrs, text) {
 function drawEnergy(energies) {
   const plot = $("energy-plot");
   plot.replaceChildren();
-  const W = 440, H = 250, L = 62, R = 14, T = 14, B = 38;
+  const W = 440, H = 250, L = 70, R = 14, T = 14, B = 38;
   const pts = (energies || []).map((e, i) => [i, e]).filter(([, e]) => e !== null);
   if (!pts.length) {
     plot.append(svg("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "empty" }, "no recall yet"));
