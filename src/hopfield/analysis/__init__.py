@@ -2,7 +2,7 @@
 basins of attraction and equilibrium sampling (THEORY.md §2–§4)."""
 
 from .basins import BasinRadii, Survey, basin_radius, random_start_survey
-from .capacity import CapacityCurve, capacity_curve
+from .capacity import CapacityCurve, InProcessExecutor, capacity_curve
 from .sampling import EquilibriumOverlap, boltzmann_distribution, equilibrium_overlap, sample
 from .spurious import (
     Classification,
@@ -32,6 +32,7 @@ __all__ = [
     "CapacityCurve",
     "Classification",
     "EquilibriumOverlap",
+    "InProcessExecutor",
     "MixtureTable",
     "RSCapacity",
     "Survey",

@@ -13,7 +13,7 @@ import io
 import numbers
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -21,7 +21,7 @@ import numpy as np
 from .._validation import check_option, check_scalar
 from ..rules import RULES, AbstractRule
 
-__all__ = ["CapacityCurve", "capacity_curve"]
+__all__ = ["CapacityCurve", "InProcessExecutor", "capacity_curve"]
 
 #: per-trial measures, in the order the columns appear
 _MEASURES = ("recall_rate", "overlap", "bit_error", "fixed_fraction")
@@ -106,6 +106,19 @@ class CapacityCurve:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+class InProcessExecutor(Executor):
+    """An executor that runs each task at once in the calling process (no pool, no pickling)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        """Run ``fn(*args, **kwargs)`` now and return its completed future."""
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            fut.set_exception(exc)
+        return fut
+
+
 def _trial(rule, n_neurons: int, n_patterns: int, noise: float, update: str, max_sweeps: int,
            seed: np.random.SeedSequence) -> np.ndarray:
     """One trial (clean input assumed): returns the four measures of :data:`_MEASURES`."""
@@ -164,8 +177,9 @@ def capacity_curve(
         Root of the per-task seeds (``SeedSequence.spawn``); the same seed gives the same curve on
         any executor.
     executor : concurrent.futures.Executor, optional
-        Runs the trials (e.g. ``dask.distributed.Client(...).get_executor()``). By default a local
-        ``ProcessPoolExecutor`` when the work is large, else in-process.
+        Runs the trials (e.g. ``dask.distributed.Client(...).get_executor()``, or
+        :class:`InProcessExecutor`). By default a local ``ProcessPoolExecutor`` (spawned workers)
+        when the work is large, else in-process.
     progress : callable(done, total), optional
         Called after each finished trial.
 
@@ -251,16 +265,14 @@ def _map(tasks, executor, *, work: float, progress) -> list:
         # spawn: Numba's threading layers are not fork-safe
         own = executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(tasks)),
                                              mp_context=multiprocessing.get_context("spawn"))
+    if executor is None or isinstance(executor, InProcessExecutor):
+        out = []
+        for k, t in enumerate(tasks):  # in order, reporting progress as each trial ends
+            out.append(_run_task(t))
+            if progress is not None:
+                progress(k + 1, len(tasks))
+        return out
     try:
-        if executor is None:
-            out = []
-            for k, t in enumerate(tasks):
-                out.append(_run_task(t))
-                if progress is not None:
-                    progress(k + 1, len(tasks))
-            return out
-        from concurrent.futures import as_completed
-
         futures = [executor.submit(_run_task, t) for t in tasks]
         if progress is not None:
             for k, _ in enumerate(as_completed(futures)):

@@ -10,6 +10,8 @@ __all__ = ["main"]
 
 #: subcommand name -> module (relative to this package) defining add_parser(subparsers) and run(args)
 SUBCOMMANDS = {
+    "basins": ".basins",
+    "capacity": ".capacity",
     "demo": ".demo",
     "maxcut": ".maxcut",
     "serve": ".serve",
