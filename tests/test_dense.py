@@ -67,7 +67,7 @@ def test_error_probability_matches_monte_carlo(rng):
     d = dam.energy_differences(xi[:300])
     frac = np.mean(d * xi[:300] < 0)
     theory = dense.error_probability(big_n, k, n)
-    assert 0.5 * theory < frac < 2.0 * theory, (frac, theory)
+    assert 0.5 * theory < frac < 1.2 * theory, (frac, theory)  # Gaussian tail overestimates a bit
 
 
 def test_mean_energy_gap_is_exact_for_one_memory(rng):
@@ -206,6 +206,17 @@ def test_capacity_n100_k2000_random_starts(capacity_memories, F, n, low, high):
     starts = hf.patterns.random(40, 100, rng=rng)
     got = _recovered(dam, starts, rng)
     assert low <= got <= high, got
+
+
+@pytest.mark.slow
+def test_capacity_many_random_starts(capacity_memories):
+    # App. B with 1000 (not 10000) random starts: n = 3 never, n = 4 mostly, n = 5 always
+    rng = np.random.default_rng(99)
+    starts = hf.patterns.random(1000, 100, rng=rng)
+    got = {n: _recovered(DenseAssociativeMemory(capacity_memories, F="polynomial", n=n),
+                         starts, rng) for n in (3, 4, 5)}
+    assert got[3] == 0 and got[5] == 1000
+    assert got[4] >= 600, got
 
 
 def test_n5_memories_are_fixed_points_and_n2_fails(capacity_memories):

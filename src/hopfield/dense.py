@@ -398,7 +398,7 @@ class DenseAssociativeMemory:
         shift = m.max(axis=1, keepdims=True) if tb.exp_mode else 0
         idx = m - shift + tb.offset
         p, q = tb.p[idx], tb.q[idx]
-        val = (p + q) @ self._xi.astype(np.float64) + s * (p - q).sum(axis=1, keepdims=True)
+        val = (p + q) @ self._xtf.T + s * (p - q).sum(axis=1, keepdims=True)
         eps = tb.rtol * (np.abs(p) + np.abs(q)).sum(axis=1, keepdims=True)
         return val, eps
 
