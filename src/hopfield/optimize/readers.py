@@ -67,11 +67,11 @@ def read_gset(path) -> sp.csr_array:
 
     Examples
     --------
-    >>> import tempfile, os
+    >>> import tempfile, pathlib
     >>> from hopfield.optimize import read_gset, cut_value
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = os.path.join(d, "tri.txt")
-    ...     _ = open(p, "w").write("3 3\\n1 2 1\\n2 3 1\\n1 3 1\\n")
+    ...     p = pathlib.Path(d) / "tri.txt"
+    ...     _ = p.write_text("3 3\\n1 2 1\\n2 3 1\\n1 3 1\\n")
     ...     A = read_gset(p)
     >>> cut_value(A, [1, -1, -1])
     2.0
