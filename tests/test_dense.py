@@ -350,6 +350,18 @@ def test_probes_not_mutated_and_single_probe(rng):
     np.testing.assert_array_equal(dam.patterns, xi_before)  # the model holds a copy
 
 
+@pytest.mark.parametrize("F", ["polynomial", "rectified", "exponential"])
+@pytest.mark.parametrize("update", ["async", "sequential", "sync"])
+def test_one_neuron_one_memory(F, update):
+    dam = DenseAssociativeMemory([[1]], F=F, n=3)
+    r = dam.recall(np.array([[-1], [1]], dtype=np.int8), update=update, rng=0)
+    np.testing.assert_array_equal(r.states, [[1], [1]])
+    assert r.success
+    e_up, e_down = dam.energy([1]), dam.energy([-1])
+    assert e_up == -dam.F(1.0) and e_down == -dam.F(-1.0) and e_up < e_down
+    assert str(e_down) != "-0.0"
+
+
 def test_save_load_roundtrip(tmp_path, rng):
     xi = hf.patterns.random(40, 25, rng=rng)
     for F in ("polynomial", "rectified", "exponential"):

@@ -122,7 +122,7 @@ def _energy(m, ftab, exp_mode, offset, beta):
     tot = 0.0
     for mu in range(k):
         tot += ftab[m[mu] + offset]
-    return -tot
+    return 0.0 - tot  # +0.0, not -0.0, for an empty sum
 
 
 @njit(cache=True, parallel=True)

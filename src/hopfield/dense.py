@@ -375,7 +375,7 @@ class DenseAssociativeMemory:
             tot = tb.f[m - top[:, None] + tb.offset].sum(axis=1)
             with np.errstate(over="ignore"):
                 return -np.exp(self._beta * top + np.log(tot))
-        return -tb.f[m + tb.offset].sum(axis=1)
+        return 0.0 - tb.f[m + tb.offset].sum(axis=1)
 
     def energy(self, states) -> np.ndarray | float:
         """Energy :math:`E(\\sigma) = -\\sum_\\mu F(\\xi^\\mu\\cdot\\sigma)`.
