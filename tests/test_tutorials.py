@@ -1,0 +1,76 @@
+"""The tutorials of the documentation run in their fast mode, write their figure and show what they
+claim (each check below can fail if the library or the tutorial goes wrong)."""
+
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PNG = b"\x89PNG"
+
+
+def _main(name, monkeypatch):
+    script = EXAMPLES / f"{name}.py"
+    monkeypatch.setattr(sys, "argv", [str(script)])
+    return runpy.run_path(str(script), run_name="__example__")["main"]
+
+
+def test_capacity_mixtures(tmp_path, monkeypatch, capsys):
+    result = _main("capacity_mixtures", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"] == tmp_path / "capacity_mixtures.png"
+    assert result["figure"].read_bytes()[:4] == PNG
+    hebb = result["curves"]["hebb"]
+    assert np.all(hebb.bit_error[hebb.load <= 0.1] < 0.02)  # retrieval well below α_c (N = 100)
+    assert hebb.bit_error[-1] > 0.05  # collapse well above α_c
+    assert np.all(result["curves"]["pseudoinverse"].fixed_fraction == 1.0)
+    table = result["mixtures"]
+    np.testing.assert_allclose(table.overlap, table.overlap_theory, atol=0.03)
+    np.testing.assert_allclose(table.energy, table.energy_theory, atol=0.01)
+    assert 0.1375 < result["ags"].alpha_c < 0.1385
+    assert sum(result["survey"].counts.values()) == result["survey"].n_starts
+    assert "symmetric mixtures" in capsys.readouterr().out
+
+
+def test_temperature_ising(tmp_path, monkeypatch):
+    out = tmp_path / "sub" / "temp.png"
+    result = _main("temperature_ising", monkeypatch)(["--fast", "--output", str(out)])
+    assert result["figure"] == out and out.read_bytes()[:4] == PNG
+    temps, m = result["temperatures"], result["mattis"][:, 0]
+    assert m[temps < 0.3].min() > 0.99 and m[temps > 1.3].max() < 0.25
+    assert result["recall"][0] > 0.95 and result["recall"][-1] < 0.3
+    assert result["tv"] < 0.1  # Glauber histogram vs exact Boltzmann (7680 samples, 256 states)
+    assert result["ising_gap"] < 1e-9
+    assert result["trap"]["T' = T/2"] < 1e-12 < 1e-3 < result["trap"]["T' = T"]
+
+
+def test_dense_capacity(tmp_path, monkeypatch):
+    result = _main("dense_capacity", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    app_b = result["app_b"]
+    assert app_b["polynomial", 2] == 0.0 and app_b["polynomial", 3] == 0.0
+    assert app_b["polynomial", 5] == 1.0 and app_b["rectified", 5] == 1.0
+    loads = np.array(result["loads"])
+    classical = np.array(result["recall"]["n = 2 (classical)"])
+    assert np.all(classical[loads >= 0.3] < 0.1)  # beyond 0.14 N the classical network fails
+    assert np.all(np.array(result["recall"]["exponential"]) >= 0.9)
+    assert result["exp_fixed"] == 1.0 and result["exp_one_sweep"] >= 0.9
+
+
+def test_figure_path_rejects_nothing_silently(tmp_path, monkeypatch):
+    """``--output`` names either a PNG or a folder that is created."""
+    figure_path = runpy.run_path(str(EXAMPLES / "dense_capacity.py"), run_name="__example__")["figure_path"]
+    assert figure_path(str(tmp_path / "a" / "b")) == tmp_path / "a" / "b" / "dense_capacity.png"
+    assert (tmp_path / "a" / "b").is_dir()
+    assert figure_path(str(tmp_path / "x.PNG")) == tmp_path / "x.PNG"
+
+
+@pytest.mark.parametrize("name", ["capacity_mixtures", "temperature_ising", "dense_capacity"])
+def test_help_describes_the_tutorial(name, monkeypatch, capsys):
+    with pytest.raises(SystemExit) as exc:
+        _main(name, monkeypatch)(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "--fast" in out and "--output" in out
