@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -156,11 +158,36 @@ def test_draw_corrupted_letter_and_recall_it(page, tmp_path):
     assert page.errors == []
 
 
-def test_bad_upload_shows_the_servers_message(page):
+def _png(gray: np.ndarray) -> bytes:
+    """A minimal 8-bit grayscale PNG (zlib and struct only)."""
+    raw = b"".join(b"\x00" + row.astype(np.uint8).tobytes() for row in gray)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    ihdr = struct.pack(">IIBBBBB", gray.shape[1], gray.shape[0], 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
+
+
+def test_uploads_bad_file_message_and_good_image_stored(page):
     page.set_input_files("#upload", files=[{"name": "notes.png", "mimeType": "image/png",
                                             "buffer": b"this is not a picture"}])
     page.wait_for_selector("#upload-message.bad")
     assert "not an image" in page.inner_text("#upload-message")
+    page.set_input_files("#upload", files=[{"name": "small.png", "mimeType": "image/png",
+                                            "buffer": _png(np.zeros((5, 5)))}])
+    page.wait_for_function("document.getElementById('upload-message').textContent.includes('wrong size')")
+    box = np.full((14, 14), 255)
+    box[3:11, 3:11] = 0  # a black square on white: +1 inside
+    page.set_input_files("#upload", files=[{"name": "square.png", "mimeType": "image/png",
+                                            "buffer": _png(box)}])
+    page.wait_for_selector("#upload-message.ok")
+    thumb = page.locator("#pattern-strip .thumb[data-name=square]")
+    assert "stored" in thumb.get_attribute("class")
+    page.select_option("#start-from", "square")
+    page.click("#load-pattern")
+    np.testing.assert_array_equal(_probe(page), np.where(box == 0, 1, -1).ravel())
     assert page.errors == []
 
 

@@ -41,7 +41,7 @@ def _request(url: str, path: str, body=None, *, raw: bytes | None = None, method
     """(status, decoded JSON or text, headers) of one request."""
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
     req = urllib.request.Request(url + path.lstrip("/"), data=data, method=method,
-                                 headers={"Content-Type": "application/json"} if data else {})
+                                 headers={"Content-Type": "application/json"} if data is not None else {})
     try:
         with urllib.request.urlopen(req, timeout=30) as res:
             status, payload, headers = res.status, res.read(), res.headers
@@ -359,12 +359,20 @@ def test_request_size_limit_and_headers(url):
     host, port = url[len("http://"):].rstrip("/").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
     conn.putrequest("POST", "/api/recall")
+    conn.putheader("Content-Type", "application/json")
     conn.endheaders()  # no Content-Length
     res = conn.getresponse()
     assert res.status == 411 and "Content-Length" in json.loads(res.read())["error"]
     conn.close()
     status, res, _ = _request(url, "/api/nothing", {"a": 1})
     assert status == 404 and "/api/recall" in res["error"]
+    # a form post (what another web site could make the browser send) is refused
+    req = urllib.request.Request(url + "api/corrupt", data=b"state=1", method="POST",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=10)
+    assert err.value.code == 415 and "application/json" in json.loads(err.value.read())["error"]
+    err.value.close()
 
 
 # ---------------------------------------------------------------------------------------------

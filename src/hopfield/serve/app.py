@@ -1,7 +1,8 @@
 """The recall page's web server: the standard library's ``ThreadingHTTPServer`` with a JSON API.
 
-Endpoints (every request body is JSON, at most :data:`MAX_BODY_BYTES`; every error is a JSON
-object ``{"error": message}`` with status 400, 404, 405, 411 or 413):
+Endpoints (every request body is JSON, sent as ``application/json``, at most
+:data:`MAX_BODY_BYTES`; every error is a JSON object ``{"error": message}`` with status 400, 404,
+405, 411, 413 or 415):
 
 ``GET /``
     The page (``static/index.html``); ``GET /static/app.js`` and ``/static/style.css``.
@@ -302,6 +303,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(status, obj)
 
     def _read_json(self) -> dict:
+        # Requiring JSON makes a cross-site form post need a CORS preflight, which this server
+        # never grants: other web pages cannot drive the API through the user's browser.
+        if self.headers.get_content_type() != "application/json":
+            self.close_connection = True
+            raise _RequestError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                                "send the request body as JSON (Content-Type: application/json).")
         length = self.headers.get("Content-Length")
         if length is None:
             self.close_connection = True
