@@ -121,3 +121,20 @@ def test_bad_inputs(kwargs, exc, match):
 def test_rule_object_accepted():
     c = an.capacity_curve(hf.rules.Hebb(normalize="p"), 100, [0.05], trials=1, rng=0)
     assert c.rule == "hebb" and c.recall_rate[0] == 1.0
+
+
+def test_probes_per_trial_subsample_and_in_process_executor():
+    full = an.capacity_curve("hebb", 200, [0.05, 0.25], trials=6, rng=8)
+    sub = an.capacity_curve("hebb", 200, [0.05, 0.25], trials=6, probes_per_trial=5, rng=8,
+                            executor=an.InProcessExecutor())
+    assert sub.recall_rate[0] == 1.0 and sub.fixed_fraction[1] <= 0.3
+    assert abs(sub.bit_error[1] - full.bit_error[1]) < 0.08  # same physics from fewer probes
+    one = an.capacity_curve("hebb", 200, [0.25], trials=4, probes_per_trial=1, rng=8)
+    assert set(np.unique(one.recall_rate * 4)) <= {0, 1, 2, 3, 4}
+    with pytest.raises(ValueError, match="probes_per_trial"):
+        an.capacity_curve("hebb", 20, [0.1], probes_per_trial=0)
+    fut = an.InProcessExecutor().submit(divmod, 7, 2)
+    assert fut.done() and fut.result() == (3, 1)
+    bad = an.InProcessExecutor().submit(divmod, 1, 0)
+    with pytest.raises(ZeroDivisionError):
+        bad.result()
