@@ -236,6 +236,11 @@ def test_exponential_dam_n30_k1000():
         assert np.mean(np.all(r.states == xi[:200], axis=1)) >= 0.95
     r = dam.recall(probes, rng=3)
     assert np.isfinite(r.energy).all() and r.success
+    # far more memories than neurons (K = 20000 < 2^(N/2) = 32768): still fixed points
+    big = hf.patterns.random(20000, 30, rng=2018)
+    assert DenseAssociativeMemory(big, F="exponential").is_fixed_point(big[:300]).all()
+    # while the n = 3 polynomial cannot hold even K = 1000 memories in N = 30 neurons
+    assert not DenseAssociativeMemory(xi, F="polynomial", n=3).is_fixed_point(xi[:200]).all()
 
 
 def test_exponential_no_overflow_at_large_n(rng):
