@@ -438,3 +438,52 @@ def test_names_are_exported():
     assert hf.optimize.read_tsplib is read_tsplib
     for name in ("solve_tsp", "read_tsplib", "write_tsplib", "polish_tour", "tour_length", "TSPResult"):
         assert name in hf.optimize.__all__
+
+
+# ------------------------------------------------------------------ command line
+
+
+def test_cli_random_cities_with_figure(tmp_path, capsys):
+    from hopfield.cli import main
+
+    out = tmp_path / "tour.png"
+    code = main(["tsp", "--cities", "9", "--seed", "3", "--time-limit", "0.2", "--optimum", "2.5",
+                 "--output", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "random9: 9 cities" in text and "gap" in text and "polished (2opt+oropt)" in text
+    assert out.exists() and out.stat().st_size > 1000
+    xy = np.random.default_rng(3).random((9, 2))
+    _, opt, _ = _brute_force(_dist(xy))
+    assert f"{opt:.6g}" in text  # polished tour is the optimum for 9 cities
+
+
+def test_cli_tsplib_file_and_hopfield_tank(tmp_path, capsys):
+    from hopfield.cli import main
+
+    path = tmp_path / "tiny5.tsp"
+    path.write_text(TINY)
+    code = main(["tsp", str(path), "--polish", "none", "--optimum", "27"])
+    text = capsys.readouterr().out
+    assert code == 0 and "tiny5: 5 cities (TSPLIB" in text and "(TSPLIB city numbers)" in text
+    assert "polished" not in text
+    code = main(["tsp", "--cities", "10", "--method", "hopfield-tank", "--replicas", "2",
+                 "--time-limit", "0.05"])
+    text = capsys.readouterr().out
+    assert code in (0, 1) and "hopfield-tank" in text and "valid tours:" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["tsp"], "either a TSPLIB file or --cities"),
+        (["tsp", "--cities", "2"], "at least 3"),
+        (["tsp", "--cities", "5", "--optimum", "-1"], "optimum"),
+        (["tsp", "--cities", "5", "--time-limit", "0"], "time_limit"),
+    ],
+)
+def test_cli_errors(argv, match, capsys):
+    from hopfield.cli import main
+
+    assert main(argv) == 2
+    assert match in capsys.readouterr().err

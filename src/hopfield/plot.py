@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["capacity_figure", "maxcut_figure", "new_figure", "recall_figure"]
+__all__ = ["capacity_figure", "maxcut_figure", "new_figure", "recall_figure", "tsp_figure"]
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True):
@@ -165,6 +165,49 @@ def capacity_figure(curves, *, path=None):
             title="retrieval quality (AGS transition)")
     ax1.legend(fontsize=7, loc="best")
     ax2.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def tsp_figure(coords, tours, *, labels=None, energy_trace=None, path=None):
+    """Tours drawn over the cities, one panel per tour, and optionally the network's energy trace.
+
+    Parameters
+    ----------
+    coords : array_like, shape (n, 2)
+        City coordinates.
+    tours : sequence of int arrays of shape (n,)
+        Closed tours to draw (e.g. the raw network tour and the polished one); None entries are
+        skipped.
+    labels : sequence of str, optional
+        A title per tour (e.g. with its length).
+    energy_trace : 1-D array, optional
+        Plotted in an extra panel.
+    path : str or path-like, optional
+        Where to write the figure (PNG by suffix); the figure is returned either way.
+    """
+    xy = np.asarray(coords, dtype=float)
+    pairs = [(t, None if labels is None else labels[k]) for k, t in enumerate(tours) if t is not None]
+    ncol = len(pairs) + (energy_trace is not None)
+    fig, axes = new_figure(1, max(ncol, 1), figsize=(4.2 * max(ncol, 1), 4.2), squeeze=False)
+    for k, (tour, label) in enumerate(pairs):
+        ax = axes[0, k]
+        t = np.append(np.asarray(tour), tour[0])
+        ax.plot(xy[t, 0], xy[t, 1], "-", color="tab:blue", lw=1.2)
+        ax.plot(xy[:, 0], xy[:, 1], "o", color="tab:red", ms=3.5)
+        ax.plot(xy[tour[0], 0], xy[tour[0], 1], "s", color="black", ms=5)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if label:
+            ax.set_title(label, fontsize=9)
+    if energy_trace is not None:
+        ax = axes[0, ncol - 1]
+        ax.plot(np.asarray(energy_trace, dtype=float))
+        ax.set_xlabel("record")
+        ax.set_title("network energy", fontsize=9)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=100)

@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "demo": ".demo",
     "maxcut": ".maxcut",
     "serve": ".serve",
+    "tsp": ".tsp",
 }
 
 
