@@ -1,6 +1,7 @@
 """The tutorials of the documentation run in their fast mode, write their figure and show what they
 claim (each check below can fail if the library or the tutorial goes wrong)."""
 
+import importlib.util
 import runpy
 import sys
 from pathlib import Path
@@ -67,10 +68,39 @@ def test_figure_path_rejects_nothing_silently(tmp_path, monkeypatch):
     assert figure_path(str(tmp_path / "x.PNG")) == tmp_path / "x.PNG"
 
 
-@pytest.mark.parametrize("name", ["capacity_mixtures", "temperature_ising", "dense_capacity"])
+TUTORIALS = ["capacity_mixtures", "temperature_ising", "dense_capacity", "modern_retrieval"]
+
+
+@pytest.mark.parametrize("name", TUTORIALS)
 def test_help_describes_the_tutorial(name, monkeypatch, capsys):
     with pytest.raises(SystemExit) as exc:
         _main(name, monkeypatch)(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "--fast" in out and "--output" in out
+
+
+def test_modern_retrieval(tmp_path, monkeypatch, capsys):
+    result = _main("modern_retrieval", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    assert result["one_step"]["max_error"] < 1e-9  # THEORY §8: one update retrieves to ~1e-13
+    kinds = [row[4] for row in result["sweep"]["rows"]]
+    assert kinds[0] == "global average" and kinds[-1] == "single pattern" and "metastable" in kinds
+    k_median = [row[0] for row in result["sweep"]["rows"]]
+    assert k_median[0] > 64 and k_median[-1] == 1
+    assert result["energy_rise"] < 1e-10
+    if importlib.util.find_spec("torch") is None:
+        assert result["attention"] is None
+        assert "skipped" in capsys.readouterr().out
+    else:
+        assert result["attention"]["is_torch"]
+        assert result["attention"]["max_diff"] < 1e-12 and result["attention"]["max_diff_update"] < 1e-12
+
+
+def test_modern_retrieval_without_torch(monkeypatch):
+    """The attention part is skipped, not failed, when torch is missing."""
+    module = runpy.run_path(str(EXAMPLES / "modern_retrieval.py"), run_name="__example__")
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "torch" else real(name, *a))
+    assert module["attention_equivalence"](np.random.default_rng(0)) is None
