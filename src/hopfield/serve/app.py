@@ -52,7 +52,7 @@ from .models import MODELS, Param, get_model
 __all__ = ["DATASETS", "MAX_BODY_BYTES", "MAX_NEURONS", "MAX_PATTERNS", "RecallServer", "make_server"]
 
 #: largest accepted request body (bytes)
-MAX_BODY_BYTES = 256 * 1024
+MAX_BODY_BYTES = 1024 * 1024
 #: largest pattern (neurons = pixels) the API accepts
 MAX_NEURONS = 1024
 #: most stored patterns the API accepts

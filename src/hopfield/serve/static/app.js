@@ -101,7 +101,9 @@ function renderStrip() {
     b.className = "thumb" + (state.stored.has(name) ? " stored" : "");
     b.dataset.name = name;
     b.title = state.stored.has(name) ? `${name}: stored (click to leave out)` : `${name}: click to store`;
-    b.append(thumbCanvas(patterns[i], state.set.shape), document.createTextNode(name));
+    const label = document.createElement("span");
+    label.textContent = name;
+    b.append(thumbCanvas(patterns[i], state.set.shape), label);
     b.addEventListener("click", () => {
       if (state.stored.has(name)) state.stored.delete(name); else state.stored.add(name);
       renderStrip();
@@ -312,6 +314,7 @@ async function recall() {
   const model = $("model").value;
   const btn = $("recall");
   btn.disabled = true;
+  btn.textContent = "Computing…";
   $("result").dataset.state = "running";
   try {
     const res = await api("/api/recall", {
@@ -325,6 +328,7 @@ async function recall() {
     showError($("error"), err);
   } finally {
     btn.disabled = false;
+    btn.textContent = "Recall";
   }
 }
 
