@@ -101,3 +101,12 @@ def test_bad_inputs(rng):
         bam.recall(x=x, max_iter=0)
     with pytest.raises(ValueError, match="NaN"):
         BAM.from_weights([[np.nan, 1.0]])
+
+
+def test_save_load_round_trip(tmp_path, rng):
+    bam, x, y = _bam(rng, p=3, nx=30, ny=20)
+    hf.save(bam, tmp_path / "bam.npz")
+    back = hf.load(tmp_path / "bam.npz")
+    assert isinstance(back, BAM) and back.n_pairs == 3
+    np.testing.assert_array_equal(back.weights, bam.weights)
+    np.testing.assert_array_equal(back.recall(x=x).y, y)

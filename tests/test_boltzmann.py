@@ -113,3 +113,14 @@ def test_bad_inputs():
         BoltzmannMachine(21).fit(np.ones((2, 21)), method="exact")
     with pytest.raises(ValueError, match="NaN"):
         BoltzmannMachine(2, couplings=[[0, np.nan], [np.nan, 0]])
+
+
+def test_save_load_round_trip(tmp_path, rng):
+    import hopfield as hf
+
+    bm = _truth(rng, 5)
+    hf.save(bm, tmp_path / "bm.npz")
+    back = hf.load(tmp_path / "bm.npz")
+    assert isinstance(back, BoltzmannMachine)
+    np.testing.assert_array_equal(back.couplings, bm.couplings)
+    np.testing.assert_array_equal(back.fields, bm.fields)

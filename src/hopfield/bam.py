@@ -211,6 +211,19 @@ class BidirectionalAssociativeMemory:
                              trace[0], message)
         return BAMResult(xs, ys, converged, iters, energy, trace, message)
 
+    # ------------------------------------------------------------------ saving (see hopfield.io)
+    def _to_arrays(self):
+        return {"n_pairs": self._n_pairs}, {"weights": self._w}
+
+    @classmethod
+    def _from_arrays(cls, config, arrays):
+        bam = cls.from_weights(arrays["weights"])
+        n_pairs = config.get("n_pairs", 0)
+        if not isinstance(n_pairs, int) or n_pairs < 0:
+            raise ValueError(f"n_pairs must be a non-negative int; got {n_pairs!r}")
+        bam._n_pairs = n_pairs
+        return bam
+
     def __repr__(self) -> str:
         return f"BidirectionalAssociativeMemory(n_x={self.n_x}, n_y={self.n_y}, n_pairs={self.n_pairs})"
 

@@ -271,6 +271,17 @@ class BoltzmannMachine:
         return BoltzmannFit("gibbs", n_iter, np.array(norms), False,
                             "persistent-chain estimate; parameters averaged over the second half")
 
+    # ------------------------------------------------------------------ saving (see hopfield.io)
+    def _to_arrays(self):
+        return {}, {"couplings": self._j, "fields": self._h}
+
+    @classmethod
+    def _from_arrays(cls, config, arrays):
+        h = np.asarray(arrays["fields"])
+        if h.ndim != 1:
+            raise ValueError(f"fields must be 1-D; got shape {h.shape}")
+        return cls(h.shape[0], couplings=arrays["couplings"], fields=h)
+
     def __repr__(self) -> str:
         return f"BoltzmannMachine(n_units={self.n_units})"
 

@@ -30,6 +30,8 @@ MODELS: dict[str, str] = {
     "ContinuousHopfieldNetwork": "hopfield.continuous:ContinuousHopfieldNetwork",
     "DenseAssociativeMemory": "hopfield.dense:DenseAssociativeMemory",
     "ModernHopfieldNetwork": "hopfield.modern:ModernHopfieldNetwork",
+    "BidirectionalAssociativeMemory": "hopfield.bam:BidirectionalAssociativeMemory",
+    "BoltzmannMachine": "hopfield.boltzmann:BoltzmannMachine",
 }
 
 
