@@ -68,7 +68,9 @@ def test_figure_path_rejects_nothing_silently(tmp_path, monkeypatch):
     assert figure_path(str(tmp_path / "x.PNG")) == tmp_path / "x.PNG"
 
 
-TUTORIALS = ["capacity_mixtures", "temperature_ising", "dense_capacity", "modern_retrieval"]
+TUTORIALS = [
+    "capacity_mixtures", "temperature_ising", "continuous_tsp", "dense_capacity", "modern_retrieval",
+]
 
 
 @pytest.mark.parametrize("name", TUTORIALS)
@@ -104,3 +106,22 @@ def test_modern_retrieval_without_torch(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "torch" else real(name, *a))
     assert module["attention_equivalence"](np.random.default_rng(0)) is None
+
+
+def test_continuous_tsp(tmp_path, monkeypatch):
+    result = _main("continuous_tsp", monkeypatch)(["--fast", "--output", str(tmp_path / "tsp.png")])
+    assert (tmp_path / "tsp.png").read_bytes()[:4] == PNG
+    cont = result["continuous"]
+    assert cont["max_rise"] < 1e-9  # the 1984 energy never rises
+    gains = np.array(result["gains"])
+    assert np.all(cont["rows"][gains < 1, 0] < 0.01)  # below gain 1 the outputs decay to 0
+    assert np.all(cont["rows"][gains >= 3, 1] > 0.95)  # high gain: recall at the corners
+    assert abs(result["ten_optimum"] - 2.6907) < 1e-4  # THEORY §6 brute force
+    four = result["four"]
+    assert four[50].valid_rate == 1.0 and four[500].valid_rate < four[50].valid_rate
+    assert all(r.length == pytest.approx(result["four_optimum"]) for r in four.values() if r.valid)
+    potts = result["potts"]
+    assert potts.valid and potts.length >= result["ten_optimum"] - 1e-9
+    assert potts.polished_length == pytest.approx(result["ten_optimum"], abs=1e-4)
+    ht = result["hopfield_tank"]
+    assert 0.0 <= ht.valid_rate <= 1.0 and ht.n_runs == 10
