@@ -70,11 +70,19 @@ def _associate(xi, keys, beta, xp, bias=None):
     return aa.softmax(s, axis=-1, xp=xp)
 
 
-def _update(xi, keys, values, beta, xp, *, bias=None, chunk_size=None):
-    """One Ramsauer update softmax(β ξ Kᵀ + bias) V (values=None means V = K)."""
+def _update(xi, keys, values, beta, xp, *, bias=None, chunk_size=None, use_sdpa=True):
+    """One Ramsauer update softmax(β ξ Kᵀ + bias) V (values=None means V = K).
+
+    For torch tensors without ``chunk_size`` the update is executed by
+    ``torch.nn.functional.scaled_dot_product_attention`` (as 4-D tensors, so that PyTorch can
+    pick its fused flash kernel: same result, O(1) extra memory on CPU); ``use_sdpa=False``
+    forces the array-API expression.
+    """
     if values is None:
         values = keys
     n = keys.shape[-2]
+    if use_sdpa and chunk_size is None and aa.is_torch(xi) and xi.ndim >= 2:
+        return _sdpa(xi, keys, values, beta, bias)
     if chunk_size is None or chunk_size >= n:
         s = _scores(xi, keys, beta, xp)
         if bias is not None:
@@ -88,6 +96,23 @@ def _update(xi, keys, values, beta, xp, *, bias=None, chunk_size=None):
         lambda a, b: values[..., a:b, :], n, chunk_size, xp,
     )
     return out
+
+
+def _sdpa(xi, keys, values, beta, bias):
+    import torch.nn.functional as F
+
+    lead = max(xi.ndim, keys.ndim, values.ndim)
+    pad = max(0, 4 - lead)
+
+    def up(t):
+        return t.reshape((1,) * (pad + lead - t.ndim) + tuple(t.shape))
+
+    q, k, v = up(xi), up(keys), up(values)
+    if isinstance(beta, int | float):
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=bias, scale=float(beta))
+    else:
+        out = F.scaled_dot_product_attention(q * up(beta), k, v, attn_mask=bias, scale=1.0)
+    return out.reshape(tuple(out.shape[pad:]))
 
 
 def _chunk_scores(xi, keys, beta, bias, start, stop, xp):
@@ -454,7 +479,10 @@ class ModernHopfieldNetwork:
     ``chunk_size`` (on :meth:`update`, :meth:`retrieve`, :meth:`energy`) processes the stored
     patterns ``chunk_size`` rows at a time with a streaming log-sum-exp, so the peak temporary
     memory is ``batch × chunk_size`` instead of ``batch × N``; results agree with the one-shot
-    computation to rounding.
+    computation to rounding. For torch tensors without ``chunk_size`` one update is executed by
+    ``torch.nn.functional.scaled_dot_product_attention`` (4-D, so PyTorch may use its fused
+    flash kernel); with ``chunk_size`` the streaming array-API code runs on every backend and
+    dtype with memory bounded by the chunk.
 
     References
     ----------

@@ -10,7 +10,8 @@ inverse temperature per head). One layer call performs ``steps`` Ramsauer update
 
 so ``steps=1`` is exactly transformer attention ``softmax(β QKᵀ + mask) V`` (eq. 10), executed
 through :func:`torch.nn.functional.scaled_dot_product_attention` when the association matrix is
-not requested. The maths is not copied here: the association, the update, the iteration with
+not requested (:func:`hopfield.modern._update` dispatches torch tensors to it). The maths is
+not copied here: the association, the update, the iteration with
 frozen converged rows and the energy are the array-API functions of :mod:`hopfield.modern`
 (``_associate``, ``_update``, ``_iterate``, ``_energy``); SDPA is only the fast executor of one
 update.
@@ -139,15 +140,14 @@ def hopfield_retrieval(state, stored, projection, beta, *, steps: int = 1, tol=N
     fast = use_sdpa and not need_association
 
     def step(xi):
-        if fast:
-            return F.scaled_dot_product_attention(xi * b, stored, stored, attn_mask=bias,
-                                                  scale=1.0)
-        return _update(xi, stored, stored, b, xp, bias=bias)
+        return _update(xi, stored, stored, b, xp, bias=bias, use_sdpa=fast)
 
     xi = state
     if steps > 1:
         xi, _, _ = _iterate(state, step, steps - 1, tol, xp, check_every=check_every)
     p_drop = dropout if training else 0.0
+    if fast and p_drop == 0.0:
+        return _update(xi, stored, projection, b, xp, bias=bias), None, xi
     if fast:
         out = F.scaled_dot_product_attention(xi * b, stored, projection, attn_mask=bias,
                                              dropout_p=p_drop, scale=1.0)
