@@ -436,7 +436,8 @@ def test_helpers_reject_bad_tours_and_states():
 def test_names_are_exported():
     assert hf.optimize.solve_tsp is solve_tsp
     assert hf.optimize.read_tsplib is read_tsplib
-    for name in ("solve_tsp", "read_tsplib", "write_tsplib", "polish_tour", "tour_length", "TSPResult"):
+    for name in ("solve_tsp", "read_tsplib", "write_tsplib", "polish_tour", "tour_length", "TSPResult",
+                 "hopfield_tank_energy", "hopfield_tank_weights", "HopfieldTank", "PottsMeanField"):
         assert name in hf.optimize.__all__
 
 

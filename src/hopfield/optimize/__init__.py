@@ -10,7 +10,16 @@ from .annealing import METHODS, OptimizeResult, solve_ising, solve_qubo
 from .ising import QUBO, IsingModel
 from .maxcut import adjacency, cut_value, maxcut_ising, random_graph, solve_maxcut
 from .readers import read_beasley, read_gset
-from .tsp import HopfieldTank, PottsMeanField, TSPResult, polish_tour, solve_tsp, tour_length
+from .tsp import (
+    HopfieldTank,
+    PottsMeanField,
+    TSPResult,
+    hopfield_tank_energy,
+    hopfield_tank_weights,
+    polish_tour,
+    solve_tsp,
+    tour_length,
+)
 from .tsplib import TSPLIBInstance, read_tsplib, write_tsplib
 
 __all__ = [
@@ -28,5 +37,5 @@ __all__ = [
     "solve_maxcut",
     "solve_qubo",
 ]
-__all__ += ["HopfieldTank", "PottsMeanField", "TSPLIBInstance", "TSPResult", "polish_tour",
-            "read_tsplib", "solve_tsp", "tour_length", "write_tsplib"]
+__all__ += ["HopfieldTank", "PottsMeanField", "TSPLIBInstance", "TSPResult", "hopfield_tank_energy",
+            "hopfield_tank_weights", "polish_tour", "read_tsplib", "solve_tsp", "tour_length", "write_tsplib"]
