@@ -118,6 +118,11 @@ def test_draw_corrupted_letter_and_recall_it(page, tmp_path):
         page.mouse.move(box["x"] + (c + 0.5) * cw, y)
     page.mouse.up()
     expected[12 * cols + 2: 12 * cols + 8] = paint
+    # and with the keyboard: arrow keys move a cursor from the top left cell, space toggles
+    page.focus("#probe-grid")
+    for key in ("ArrowDown", "ArrowDown", "ArrowRight", "Space"):
+        page.keyboard.press(key)
+    expected[2 * cols + 1] = -expected[2 * cols + 1]
     probe = _probe(page)
     np.testing.assert_array_equal(probe, expected)
     assert 0 < hf.patterns.hamming(probe, t) < rows * cols // 4

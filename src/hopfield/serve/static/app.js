@@ -159,6 +159,7 @@ function setupDatasets(datasets) {
 
 // ------------------------------------------------------------------------------ probe editor
 let paint = null; // value being painted during a drag, or null
+let cursor = -1;  // keyboard cursor on the probe grid (arrow keys move it, space toggles), or -1
 
 function setProbe(values) {
   state.probe = values.map((v) => (v > 0 ? 1 : -1));
@@ -172,6 +173,12 @@ function drawProbe() {
   canvas.width = cell * shape[1];
   canvas.height = cell * shape[0];
   drawGrid(canvas, state.probe, shape, { cell, lines: true });
+  if (cursor >= 0 && cursor < state.probe.length && document.activeElement === canvas) {
+    const ctx = canvas.getContext("2d");
+    ctx.strokeStyle = "#2f6fde";
+    ctx.lineWidth = 3;
+    ctx.strokeRect((cursor % shape[1]) * cell + 1.5, Math.floor(cursor / shape[1]) * cell + 1.5, cell - 3, cell - 3);
+  }
   canvas.dataset.rows = shape[0];
   canvas.dataset.cols = shape[1];
   canvas.dataset.state = state.probe.map((v) => (v > 0 ? "+" : "-")).join("");
@@ -201,6 +208,24 @@ function setupEditor() {
     const i = cellAt(ev);
     if (i >= 0 && state.probe[i] !== paint) { state.probe[i] = paint; drawProbe(); }
   });
+  canvas.addEventListener("keydown", (ev) => {
+    const [rows, cols] = state.set.shape;
+    if (cursor < 0 || cursor >= rows * cols) cursor = 0;
+    const r = Math.floor(cursor / cols), c = cursor % cols;
+    const moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    if (ev.key in moves) {
+      const [dr, dc] = moves[ev.key];
+      cursor = Math.min(rows - 1, Math.max(0, r + dr)) * cols + Math.min(cols - 1, Math.max(0, c + dc));
+    } else if (ev.key === " " || ev.key === "Enter") {
+      state.probe[cursor] = -state.probe[cursor];
+    } else {
+      return;
+    }
+    ev.preventDefault();
+    drawProbe();
+  });
+  canvas.addEventListener("focus", drawProbe);
+  canvas.addEventListener("blur", drawProbe);
   const stop = () => { paint = null; };
   canvas.addEventListener("pointerup", stop);
   canvas.addEventListener("pointercancel", stop);
