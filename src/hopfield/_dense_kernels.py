@@ -29,7 +29,8 @@ from the caller's Generator (the same streams and Fisher–Yates shuffles as the
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, types
+from numba.extending import overload
 
 from .dynamics._kernels import ORDER_FIXED, ORDER_RANDOM, TIE_KEEP, TIE_PLUS, _uniform
 
@@ -64,7 +65,7 @@ def _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec):
         for mu in range(1, k):
             if m[mu] > shift:
                 shift = m[mu]
-    t = 0.0
+    t = ptab[0] - ptab[0]  # a zero of the tables' type (int64 when exact, else float64)
     a = 0.0
     if need_abs:
         for mu in range(k):
@@ -84,23 +85,42 @@ def _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec):
     return t, a, shift
 
 
-@njit(cache=True, inline="always")
-def _dot(row, vec):
-    """Σ_μ row_μ vec_μ with four interleaved partial sums (a fixed order: deterministic)."""
-    k = row.shape[0]
-    v0 = 0.0
-    v1 = 0.0
-    v2 = 0.0
-    v3 = 0.0
-    stop = k - k % 4
-    for mu in range(0, stop, 4):
-        v0 += row[mu] * vec[mu]
-        v1 += row[mu + 1] * vec[mu + 1]
-        v2 += row[mu + 2] * vec[mu + 2]
-        v3 += row[mu + 3] * vec[mu + 3]
-    for mu in range(stop, k):
-        v0 += row[mu] * vec[mu]
-    return (v0 + v1) + (v2 + v3)
+def _dot(row8, rowf, vec):
+    r""":math:`\sum_\mu \xi_i^\mu S_\mu`, specialised on the type of S (see ``_dot_impl``)."""
+
+
+@overload(_dot, jit_options={"cache": True})
+def _dot_impl(row8, rowf, vec):
+    """Exact int64 S: a select on the int8 row, which LLVM vectorises (integer sums reorder
+    freely). Float64 S: the float row with four interleaved partial sums in a fixed order, so
+    the result is deterministic (no fastmath where a sign is decided)."""
+    if isinstance(vec.dtype, types.Integer):
+
+        def impl(row8, rowf, vec):
+            acc = vec[0] - vec[0]
+            for mu in range(vec.shape[0]):
+                acc += vec[mu] if row8[mu] > 0 else -vec[mu]
+            return acc
+
+        return impl
+
+    def impl_float(row8, rowf, vec):
+        k = vec.shape[0]
+        v0 = 0.0
+        v1 = 0.0
+        v2 = 0.0
+        v3 = 0.0
+        stop = k - k % 4
+        for mu in range(0, stop, 4):
+            v0 += rowf[mu] * vec[mu]
+            v1 += rowf[mu + 1] * vec[mu + 1]
+            v2 += rowf[mu + 2] * vec[mu + 2]
+            v3 += rowf[mu + 3] * vec[mu + 3]
+        for mu in range(stop, k):
+            v0 += rowf[mu] * vec[mu]
+        return (v0 + v1) + (v2 + v3)
+
+    return impl_float
 
 
 @njit(cache=True)
@@ -128,7 +148,8 @@ def _energy(m, ftab, exp_mode, offset, beta):
 @njit(cache=True, parallel=True)
 def dense_async_sweeps(
     xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
-    order_code, tie_code, max_sweeps, seeds, energies, trace, sweeps_out, converged_out, flips_out,
+    order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out, converged_out,
+    flips_out,
 ):
     r"""Asynchronous zero-temperature sweeps of a DAM on a batch of ±1 states, in place.
 
@@ -142,20 +163,25 @@ def dense_async_sweeps(
         :math:`m = \xi\sigma` on entry; kept current.
     clamp : (B, N) bool
         Neurons that never change.
-    ptab, qtab, ftab : float64 tables indexed by ``m - shift + offset``
-        :math:`P`, :math:`Q` and :math:`F` (or their :math:`e^{-\beta M}`-scaled versions).
+    ptab, qtab : tables indexed by ``m - shift + offset``
+        :math:`P` and :math:`Q` (or their :math:`e^{-\beta M}`-scaled versions): int64 when
+        every decision sum is an exact integer below :math:`2^{63}`, else float64.
+    ftab : float64 table
+        :math:`F` (scaled likewise), for the energy.
     exp_mode : bool
         Shift the table index by :math:`M = \max_\mu m_\mu` (exponential F).
     rtol : float
         :math:`|2\Delta_i| \le` ``rtol`` :math:`\sum_\mu(|P_\mu| + |Q_\mu|)` is a tie (0 when the
         tables hold exact integers and every sum stays below :math:`2^{53}`).
+    work : (B, K), the dtype of ``ptab``
+        Scratch for :math:`S = P + Q`.
     trace : (B, max_sweeps + 1) or (B, 0) float64
         Energy after each sweep, or nothing.
 
     A probe stops after the first sweep with no flip (``converged``) or after ``max_sweeps``.
     """
     batch, n = states.shape
-    k = xtf.shape[1]
+    k = xt8.shape[1]
     track = trace.shape[1] > 0
     need_abs = rtol > 0.0
     for b in prange(batch):
@@ -163,7 +189,7 @@ def dense_async_sweeps(
         m = overlaps[b]
         state = seeds[b]
         order = np.arange(n)
-        s_vec = np.empty(k)
+        s_vec = work[b]
         t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
         total_flips = 0
         sweeps_out[b] = max_sweeps
@@ -183,7 +209,7 @@ def dense_async_sweeps(
                 i = order[j]
                 if clamp[b, i]:
                     continue
-                val = _dot(xtf[i], s_vec)
+                val = _dot(xt8[i], xtf[i], s_vec)
                 old = s[i]
                 val += old * t_sum
                 eps = rtol * a_sum

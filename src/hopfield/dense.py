@@ -109,6 +109,13 @@ class _Tables:
     offset: int
     rtol: float
 
+    @property
+    def kernel_pq(self):
+        """P and Q for the kernel: exact int64 copies when ties are exact zeros, else float64."""
+        if self.rtol == 0.0:
+            return self.p.astype(np.int64), self.q.astype(np.int64)
+        return self.p, self.q
+
 
 # --------------------------------------------------------------------------- closed forms (§7)
 def double_factorial(k: int) -> int:
@@ -498,15 +505,17 @@ class DenseAssociativeMemory:
         tb = self._tables
         overlaps = self._overlaps(s)
         seeds = gen.integers(0, 2**63, size=batch, dtype=np.uint64)
+        kp, kq = tb.kernel_pq
+        work = np.empty((batch, self.n_patterns), dtype=kp.dtype)
         energies = np.zeros(batch)
         etrace = np.zeros((batch, max_sweeps + 1)) if track else np.zeros((batch, 0))
         sweeps = np.zeros(batch, dtype=np.int64)
         converged = np.zeros(batch, dtype=np.bool_)
         flips = np.zeros(batch, dtype=np.int64)
         dense_async_sweeps(
-            self._xtf, self._xt8, s, overlaps, mask, tb.p, tb.q, tb.f, tb.exp_mode, tb.offset,
+            self._xtf, self._xt8, s, overlaps, mask, kp, kq, tb.f, tb.exp_mode, tb.offset,
             self._beta, tb.rtol, ORDER_FIXED if fixed else ORDER_RANDOM, tie_code, max_sweeps,
-            seeds, energies, etrace, sweeps, converged, flips,
+            seeds, work, energies, etrace, sweeps, converged, flips,
         )
         return (s, converged, sweeps, converged.astype(np.int64), energies, flips,
                 etrace if track else None)
