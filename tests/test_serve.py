@@ -427,6 +427,15 @@ def test_upload_of_a_tiny_png_then_recall_it(url):
     assert rec["recalled"]["name"] == "my star" and rec["recalled"]["exact"]
 
 
+def test_upload_of_the_largest_image(url):
+    gray = np.tile(np.array([0, 255], dtype=np.uint8), (32, 16))  # 32×32 vertical stripes
+    status, res, _ = _upload(url, _png(gray))
+    assert status == 200 and res["shape"] == [32, 32] and len(res["pattern"]) == 1024
+    assert res["pattern"][:4] == [1, -1, 1, -1]
+    status, res, _ = _request(url, "/api/recall", {"patterns": [res["pattern"]], "probe": res["pattern"]})
+    assert status == 200 and res["recalled"]["exact"]
+
+
 def test_upload_rgba_png_with_transparency_and_pgm(url):
     ink = np.array([[1, -1, -1], [-1, 1, 1]])
     rgba = np.zeros((2, 3, 4), dtype=np.uint8)

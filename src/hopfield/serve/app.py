@@ -207,9 +207,7 @@ def api_upload(body: dict) -> dict:
         raise ValueError("`data` is not valid base64.") from None
     shape = body.get("shape")
     shape = None if shape is None else _check_shape(shape)
-    img = image_to_pattern(raw, shape=shape)
-    if img.size > MAX_NEURONS:
-        raise ImageError(f"the image has {img.size} pixels; at most {MAX_NEURONS} are allowed.")
+    img = image_to_pattern(raw, shape=shape)  # at most MAX_SIDE² = MAX_NEURONS pixels
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", filename.rsplit("/", 1)[-1]) or "upload"
     return {"name": stem[:_MAX_NAME], "shape": list(img.shape), "pattern": img.ravel().tolist()}
 
@@ -220,7 +218,13 @@ def _finite(values) -> list:
 
 
 def api_recall(body: dict) -> dict:
-    """``POST /api/recall``."""
+    """``POST /api/recall``.
+
+    The overlaps are :math:`m_\\mu = \\xi^\\mu\\cdot s / N` of the final state with each stored
+    pattern; the pattern of largest :math:`|m_\\mu|` is reported, as recalled when
+    :math:`m_\\mu = 1` (within 0.005, for the continuous states of the modern network), as a mirror
+    state when :math:`m_\\mu = -1`, and as the closest pattern to a spurious state otherwise.
+    """
     _check_keys(body, ("patterns", "names", "probe", "model", "params", "seed", "shape"))
     patterns = check_patterns(_json_array(_field(body, "patterns"), "patterns"), "patterns")
     k, n = patterns.shape
