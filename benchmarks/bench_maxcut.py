@@ -2,9 +2,11 @@
 
 Solvers, each given the same wall-clock budget per run, seeded runs per instance:
 
-* ``hopfield anneal``: ``hf.optimize.solve_maxcut`` / ``solve_qubo`` with ``time_limit`` (Glauber
-  annealing in Hopfield form, 8 replicas per round in a Numba kernel over CSR couplings, a short
-  calibration round then one anneal as long as the budget allows, 1-flip descent at the end).
+* ``hopfield metropolis`` (the default method), ``hopfield glauber``, ``hopfield mean-field``:
+  ``hf.optimize.solve_maxcut`` / ``solve_qubo`` with ``time_limit`` (annealing in Hopfield form
+  with Metropolis flips, heat-bath Glauber updates, or annealed-gain mean-field updates; 8
+  replicas per round in a Numba kernel over CSR couplings; a short calibration round, then one
+  anneal as long as the budget allows; 1-flip descent at the end).
 * ``hopfield descent``: the naive baseline, random-restart zero-temperature Hopfield descent
   (``method="descent"``, as many restarts as fit the budget).
 * ``dwave SA``: dwave-samplers' ``SimulatedAnnealingSampler`` (default beta range and schedule),
@@ -116,6 +118,8 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=10, help="seeded runs per solver")
     parser.add_argument("--data", default=None, help="folder holding gset/ and beasley/")
     parser.add_argument("--only", default=None, help="comma-separated instance names")
+    parser.add_argument("--methods", default="metropolis,glauber,mean-field,descent",
+                        help="comma-separated hopfield.optimize.METHODS to run")
     args = parser.parse_args(argv)
     runs = 2 if args.quick else args.runs
     data = Path(args.data) if args.data else _default_data()
@@ -128,6 +132,10 @@ def main(argv=None) -> int:
         have_dwave = False
 
     wanted = set(args.only.split(",")) if args.only else None
+    methods = args.methods.split(",")
+    for m in methods:
+        if m not in ho.METHODS:
+            parser.error(f"unknown method {m!r}; known: {', '.join(ho.METHODS)}")
     # compile (and cache) the kernels outside every budget
     tiny = ho.random_graph(20, 0.3, rng=0)
     for m in ho.METHODS:
@@ -150,7 +158,8 @@ def main(argv=None) -> int:
         problem, ising, quarter = _load(kind, path)
         sense = "max" if kind == "gset" else "min"
         n = ising.n
-        for solver, method in (("hopfield anneal", "anneal"), ("hopfield descent", "descent")):
+        for method in methods:
+            solver = f"hopfield {method}"
             vals, times = [], []
             for seed in range(runs):
                 v, t = run_hopfield(kind, problem, budget, seed, method)

@@ -83,7 +83,7 @@ def test_annealing_beats_plain_descent(rng):
 
 def test_every_replica_is_a_one_flip_local_maximum(rng):
     A = random_graph(80, 0.1, rng=rng)
-    for method in ("anneal", "mean-field", "descent"):
+    for method in hf.optimize.METHODS:
         r = solve_maxcut(A, method=method, steps=30, replicas=3, rng=1)
         base = cut_value(A, r.partition)
         flips = np.tile(r.partition, (80, 1))

@@ -14,7 +14,7 @@ def add_parser(sub) -> None:
         help="max-cut or QUBO by Hopfield-network annealing",
         description="Solve max-cut on a G-set instance file (or a random graph with --nodes and "
         "--density), or a Beasley QUBO (--qubo FILE), with many replicas of an annealed Hopfield "
-        "network (Glauber updates by default), each finished by a 1-flip descent. Prints the best "
+        "network (Metropolis flips by default), each finished by a 1-flip descent. Prints the best "
         "value, the gap to --best-known and writes a PNG (best value over time, and the cut drawn "
         "on small graphs).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -26,8 +26,8 @@ def add_parser(sub) -> None:
     p.add_argument("--density", type=float, default=0.1, help="random graph: edge probability")
     p.add_argument("--weights", choices=("unit", "pm1"), default="unit",
                    help="random graph: edge weights 1 or random ±1")
-    p.add_argument("--method", choices=("anneal", "mean-field", "descent"), default="anneal",
-                   help="solver")
+    p.add_argument("--method", choices=("metropolis", "glauber", "mean-field", "descent"),
+                   default="metropolis", help="solver (see hopfield.optimize.METHODS)")
     p.add_argument("--time-limit", type=float, default=1.0, help="seconds (0 for one round)")
     p.add_argument("--steps", type=int, default=None,
                    help="sweeps per replica (default: fit the time limit)")
@@ -53,7 +53,7 @@ def run(args) -> int:
         args.steps = 1000
     options = dict(method=args.method, time_limit=time_limit, steps=args.steps,
                    replicas=args.replicas, rng=args.seed)
-    print("Compiling the solver kernels (cached after the first run)...", flush=True)
+    print("Preparing the solver kernels (compiled once, then cached)...", flush=True)
     graph = None
     if args.qubo is not None:
         if args.instance is not None:

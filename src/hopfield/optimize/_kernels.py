@@ -187,12 +187,32 @@ def random_descent(indptr, indices, data, h, seeds, eps, states, energies):
 
 
 @njit(cache=True, parallel=True)
-def descend_from(indptr, indices, data, h, eps, states, energies):
-    """1-flip descent from the given states (in place)."""
+def metropolis_anneal(indptr, indices, data, h, betas, seeds, eps, states, energies):
+    r"""Simulated annealing with Metropolis single-spin flips in index order: flip spin i when
+    :math:`\Delta H = 2 s_i f_i \le 0`, else with probability :math:`e^{-\beta_t \Delta H}`
+    (no draw when :math:`\beta_t\Delta H > 37`); one sweep per ``betas[t]``, from a random state,
+    then a 1-flip descent. Fills ``states`` and ``energies`` = H - c.
+    """
     replicas, n = states.shape
     for r in prange(replicas):
         s = states[r]
         f = np.empty(n)
+        state = _random_spins(s, seeds[r])
         _fields(indptr, indices, data, h, s, f)
+        for t in range(betas.shape[0]):
+            b = betas[t]
+            for i in range(n):
+                de = 2.0 * s[i] * f[i]
+                flip = de <= 0.0
+                if not flip:
+                    x = b * de
+                    if x < _SURE:
+                        state, u = _uniform(state)
+                        flip = u < np.exp(-x)
+                if flip:
+                    d = -2.0 * s[i]
+                    s[i] = -s[i]
+                    for k in range(indptr[i], indptr[i + 1]):
+                        f[indices[k]] += data[k] * d
         _descend(indptr, indices, data, s, f, eps, 1 << 30)
         energies[r] = _energy(h, s, f)

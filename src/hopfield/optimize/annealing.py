@@ -4,10 +4,16 @@ Every method runs many seeded replicas at once (a Numba kernel over CSR coupling
 replicas) and finishes each with a 1-flip descent, so every returned state is a local minimum:
 no single spin flip lowers the energy. Methods (:data:`METHODS`):
 
-``"anneal"`` (default)
-    Simulated annealing in Hopfield form: asynchronous stochastic (Glauber / heat-bath) updates
-    :math:`P(s_i=+1) = 1/(1+e^{-2\beta f_i})` with :math:`f = Js + h` (THEORY.md §4), the inverse
-    temperature rising geometrically over the sweeps.
+``"metropolis"`` (default)
+    Simulated annealing in Hopfield form with Metropolis flips: spin i flips when
+    :math:`\Delta H = 2 s_i f_i \le 0` (:math:`f = Js + h`), else with probability
+    :math:`e^{-\beta\Delta H}`; the inverse temperature rises geometrically over the sweeps.
+    At :math:`\beta\to\infty` this is the asynchronous Hopfield update.
+``"glauber"``
+    The same annealing with stochastic Glauber (heat-bath) updates
+    :math:`P(s_i=+1) = 1/(1+e^{-2\beta f_i})` (THEORY.md §4, the Boltzmann-machine form).
+    Per sweep it accepts fewer uphill moves and needs an exponential per update, so it reaches
+    slightly worse cuts than Metropolis at equal time (BENCHMARKS.md).
 ``"mean-field"``
     The graded-response network with annealed gain (mean-field annealing):
     :math:`m_i \leftarrow \tanh(\beta f_i(m))`, β rising; then :math:`\mathrm{sgn}(m)`.
@@ -134,10 +140,26 @@ def _betas(steps: int, beta_range, sigma: float) -> np.ndarray:
     return np.geomspace(b0 / sigma, b1 / sigma, steps)
 
 
-class Anneal(AbstractMethod):
+class Metropolis(AbstractMethod):
+    """Simulated annealing with Metropolis flips; see the module docstring."""
+
+    name = "metropolis"
+    default_beta_range = (0.2, 5.0)
+
+    def run(self, csr, h, steps, seeds, eps, beta_range, sigma):
+        from . import _kernels
+
+        states = np.empty((seeds.shape[0], h.shape[0]), dtype=np.int8)
+        energies = np.empty(seeds.shape[0])
+        _kernels.metropolis_anneal(csr.indptr, csr.indices, csr.data, h,
+                                   _betas(steps, beta_range, sigma), seeds, eps, states, energies)
+        return states, energies
+
+
+class Glauber(AbstractMethod):
     """Simulated annealing with Glauber (heat-bath) updates; see the module docstring."""
 
-    name = "anneal"
+    name = "glauber"
     default_beta_range = (0.2, 10.0)
 
     def run(self, csr, h, steps, seeds, eps, beta_range, sigma):
@@ -183,7 +205,9 @@ class Descent(AbstractMethod):
 
 
 #: method name -> minimiser
-METHODS: dict[str, AbstractMethod] = {m.name: m for m in (Anneal(), MeanField(), Descent())}
+METHODS: dict[str, AbstractMethod] = {
+    m.name: m for m in (Metropolis(), Glauber(), MeanField(), Descent())
+}
 
 
 def _resolve_method(method) -> AbstractMethod:
@@ -295,7 +319,7 @@ def _as_spins(s):
     return np.asarray(s, dtype=np.int8)
 
 
-def solve_ising(model: IsingModel, *, method="anneal", steps: int | None = None,
+def solve_ising(model: IsingModel, *, method="metropolis", steps: int | None = None,
                 time_limit: float | None = None, replicas: int | None = None, beta_range=None,
                 rng=None) -> OptimizeResult:
     r"""Minimise :math:`H(s) = -\tfrac12 s^\top Js - h^\top s + c` with Hopfield dynamics.
@@ -303,7 +327,8 @@ def solve_ising(model: IsingModel, *, method="anneal", steps: int | None = None,
     Parameters
     ----------
     model : IsingModel
-    method : {"anneal", "mean-field", "descent"} or AbstractMethod, default="anneal"
+    method : {"metropolis", "glauber", "mean-field", "descent"} or AbstractMethod, \
+default="metropolis"
         See :data:`METHODS` and the module docstring.
     steps : int, optional
         Sweeps per replica (annealing length). Default 1000 without ``time_limit``; with a
@@ -316,7 +341,8 @@ def solve_ising(model: IsingModel, *, method="anneal", steps: int | None = None,
         Replicas per round (run in parallel over the CPU cores).
     beta_range : (float, float), optional
         Inverse temperatures (gains) at the first and last sweep, in units of :math:`1/\sigma`
-        (module docstring). Defaults: (0.2, 10) for "anneal", (0.2, 6) for "mean-field".
+        (module docstring). Defaults: (0.2, 5) for "metropolis", (0.2, 10) for "glauber",
+        (0.2, 6) for "mean-field".
     rng : int or numpy.random.Generator, optional
 
     Returns
@@ -341,7 +367,7 @@ def solve_ising(model: IsingModel, *, method="anneal", steps: int | None = None,
                      to_x=_as_spins)
 
 
-def solve_qubo(qubo: QUBO, *, method="anneal", steps: int | None = None,
+def solve_qubo(qubo: QUBO, *, method="metropolis", steps: int | None = None,
                time_limit: float | None = None, replicas: int | None = None, beta_range=None,
                rng=None) -> OptimizeResult:
     r"""Minimise :math:`x^\top Q x + c` over :math:`x \in \{0,1\}^n` through its exact Ising form.

@@ -99,7 +99,7 @@ def random_graph(n_nodes: int, density: float, *, weights: str = "unit", rng=Non
     return a
 
 
-def solve_maxcut(graph, *, method="anneal", steps: int | None = None,
+def solve_maxcut(graph, *, method="metropolis", steps: int | None = None,
                  time_limit: float | None = None, replicas: int | None = None, beta_range=None,
                  rng=None) -> OptimizeResult:
     r"""Maximise the cut of ``graph`` by minimising :math:`E(s) = \tfrac12 s^\top A s`.
