@@ -8,11 +8,13 @@ with ``pip install playwright`` and ``apt-get install chromium``; never ``playwr
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
 import subprocess
 import sys
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -57,7 +59,15 @@ def server_url():
         line = proc.stdout.readline()
         if not line.startswith("hopfield serve: http://127.0.0.1:"):
             pytest.fail(f"`hopfield serve` did not start: {line!r} {proc.stderr.read()}")
-        yield line.split()[2]
+        url = line.split()[2]
+        # one recall before the browser starts, so that a cold Numba cache (compiling the
+        # kernels takes seconds on a loaded machine) does not count against the page's timeouts
+        body = json.dumps({"patterns": [[1, -1, 1]], "probe": [1, 1, 1]}).encode()
+        req = urllib.request.Request(url + "api/recall", data=body,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=300) as res:
+            assert res.status == 200
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -73,7 +83,7 @@ def page(server_url):
             pg = browser.new_page(viewport={"width": 1320, "height": 1000})
             errors: list[str] = []
             pg.on("pageerror", lambda exc: errors.append(str(exc)))
-            pg.set_default_timeout(15_000)
+            pg.set_default_timeout(30_000)
             pg.goto(server_url)
             pg.wait_for_selector("body[data-ready=true]")
             pg.errors = errors
