@@ -467,7 +467,9 @@ class PottsMeanField(AbstractTSPMethod):
         γ = -0.8, ≈ 4–12 % with γ = 0). Below about -1.1 V no longer saturates.
     t_start : float, default=0.9
     cooling : float, default=0.998
-    saturation : float, default=0.99
+    saturation : float, default=0.95
+        Stop annealing when the mean of Σ_i V_Xi² over cities exceeds this (0.95 gives the same
+        tours as 0.99 on eil51 / berlin52 in about half the sweeps).
     max_sweeps : int, default=3000
     noise : float, default=0.01
 
@@ -480,7 +482,7 @@ class PottsMeanField(AbstractTSPMethod):
     gamma: float = -0.8
     t_start: float = 0.9
     cooling: float = 0.998
-    saturation: float = 0.99
+    saturation: float = 0.95
     max_sweeps: int = 3000
     noise: float = 0.01
     name = "potts"
