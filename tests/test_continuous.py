@@ -235,3 +235,34 @@ def test_save_load_round_trip(tmp_path, rng):
         assert np.array_equal(getattr(back, a), getattr(net, a))
     u = rng.normal(size=n)
     assert back.energy(u) == net.energy(u)
+
+
+class _ScaledTanh(hf.continuous.AbstractActivation):
+    """g(u) = tanh(λu) again, written out: a user activation through the abstract interface."""
+
+    name = "scaled-tanh"
+
+    def output(self, u, gain):
+        return np.tanh(gain * u)
+
+    def derivative(self, u, gain):
+        return gain / np.cosh(gain * u) ** 2
+
+    def inverse(self, V, gain):
+        return np.arctanh(V) / gain
+
+    def lagrangian(self, u, gain):
+        return np.log(np.cosh(gain * u)) / gain
+
+    def integral(self, V, gain):
+        return (V * np.arctanh(V) + 0.5 * np.log1p(-V**2)) / gain
+
+
+def test_user_activation_object_runs_but_is_not_saved(tmp_path, rng):
+    W = _sym(rng, 4)
+    mine = hf.ContinuousHopfieldNetwork(W, activation=_ScaledTanh(), gain=2.0)
+    ref = hf.ContinuousHopfieldNetwork(W, activation="tanh", gain=2.0)
+    u0 = rng.normal(size=4)
+    assert np.allclose(mine.run(u0, steps=50).energies, ref.run(u0, steps=50).energies)
+    with pytest.raises(TypeError, match="custom activation"):
+        hf.save(mine, tmp_path / "x.npz")

@@ -631,6 +631,9 @@ class ContinuousHopfieldNetwork:
 
     # ------------------------------------------------------------------ saving (hopfield.io)
     def _to_arrays(self):
+        if ACTIVATIONS.get(self._act.name) is not self._act:
+            raise TypeError(f"cannot save a network with the custom activation {self._act.name!r}; "
+                            f"files hold only the named ones: {', '.join(ACTIVATIONS)}.")
         config = {"activation": self._act.name}
         arrays = {"weights": self._w, "bias": self._bias, "gain": self._gain,
                   "capacitance": self._c, "resistance": self._r}

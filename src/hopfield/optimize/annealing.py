@@ -71,12 +71,13 @@ class OptimizeResult:
     trace_time : ndarray of float
         Seconds since the start at the end of each round.
     trace_sweeps : ndarray of int
-        Sweeps done so far, summed over replicas, at the end of each round.
+        Sweeps done so far, summed over replicas, at the end of each round (for ``"descent"``,
+        which runs each restart to its local minimum, the number of restarts).
     trace_value : ndarray of float
         Best ``value`` so far at the end of each round.
     method : str
     steps : int
-        Sweeps per replica in the last round (annealing length).
+        Sweeps per replica in the last round (annealing length; 0 for ``"descent"``).
     n_replicas : int
         Replicas run in total.
     elapsed : float
@@ -301,12 +302,12 @@ def _minimise(model: IsingModel, *, method, steps, time_limit, replicas, beta_ra
     elapsed = time.perf_counter() - t0
     all_values = np.concatenate(values)
     best_value = float(to_value(best_e + model.offset))
-    msg = (f"{rounds} round(s) of {replicas} replicas, {cur_steps} sweeps in the last; "
-           f"best of {all_values.size} local minima")
+    length = f"{cur_steps} sweeps in the last" if meth.uses_steps else "each to a local minimum"
+    msg = f"{rounds} round(s) of {replicas} replicas, {length}; best of {all_values.size} local minima"
     return OptimizeResult(
         x=to_x(best_s), value=best_value, energy=float(best_e + model.offset),
         replica_values=all_values, trace_time=np.array(tt), trace_sweeps=np.array(tsw),
-        trace_value=np.array(tv), method=meth.name, steps=int(cur_steps),
+        trace_value=np.array(tv), method=meth.name, steps=int(cur_steps) if meth.uses_steps else 0,
         n_replicas=int(all_values.size), elapsed=elapsed, sense=sense, message=msg,
     )
 

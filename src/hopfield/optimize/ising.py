@@ -225,12 +225,6 @@ class IsingModel:
         f = np.asarray((self._J @ s.T).T) + self._h
         return f[0] if single else f
 
-    def scale(self) -> float:
-        r"""Problem scale: largest local-field bound :math:`\max_i (\sum_j |J_{ij}| + |h_i|)`."""
-        a = abs(self._J)
-        bound = _rowsum(a) + np.abs(self._h)
-        return float(bound.max()) if bound.size else 0.0
-
     # ------------------------------------------------------------------ conversions
     def to_qubo(self) -> QUBO:
         r"""The exactly equivalent :class:`QUBO` under :math:`x = (s + 1)/2`.
