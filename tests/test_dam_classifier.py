@@ -7,6 +7,18 @@ import hopfield as hf
 from hopfield.dam_classifier import DAMClassifier, load_digits
 
 
+@pytest.fixture(autouse=True)
+def _single_thread_blas():
+    """Small matrices: BLAS threads only add contention on a shared machine (if threadpoolctl)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(1):
+        yield
+
+
 def _onehot(y, n_c=10):
     t = -np.ones((y.size, n_c))
     t[np.arange(y.size), y] = 1.0
