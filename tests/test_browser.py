@@ -146,7 +146,7 @@ def test_draw_corrupted_letter_and_recall_it(page, tmp_path):
     assert page.inner_text("#result-name") == "T"
     assert page.inner_text("#result-overlap") == "1.00"
     assert page.get_attribute("#result", "data-exact") == "true"
-    assert page.inner_text("#result-status") == "recalled T"
+    assert page.inner_text("#result-status") == "The final state is the stored pattern T."
 
     # the energy curve, read from the plotted points, descends from the probe to the memory
     points = page.locator("#energy-plot circle.energy-point")

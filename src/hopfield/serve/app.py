@@ -223,7 +223,8 @@ def api_recall(body: dict) -> dict:
     The overlaps are :math:`m_\\mu = \\xi^\\mu\\cdot s / N` of the final state with each stored
     pattern; the pattern of largest :math:`|m_\\mu|` is reported, as recalled when
     :math:`m_\\mu = 1` (within 0.005, for the continuous states of the modern network), as a mirror
-    state when :math:`m_\\mu = -1`, and as the closest pattern to a spurious state otherwise.
+    state when :math:`m_\\mu = -1`, and as the closest pattern to a spurious state (discrete) or a
+    metastable or unfinished one (continuous) otherwise.
     """
     _check_keys(body, ("patterns", "names", "probe", "model", "params", "seed", "shape"))
     patterns = check_patterns(_json_array(_field(body, "patterns"), "patterns"), "patterns")
@@ -249,6 +250,8 @@ def api_recall(body: dict) -> dict:
         status = f"recalled {names[best]}"
     elif np.isclose(m[best], -1.0, atol=5e-3):
         status = f"reached the negative of {names[best]} (a mirror state)"
+    elif traj.states.dtype.kind == "f":  # continuous states: a mixture of the memories
+        status = f"metastable or unfinished state: closest stored pattern is {names[best]}"
     else:
         status = f"spurious state: closest stored pattern is {names[best]}"
     states = traj.states

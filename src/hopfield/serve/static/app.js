@@ -383,7 +383,7 @@ function showResult(res) {
   const box = $("result");
   $("result-name").textContent = r.name;
   $("result-overlap").textContent = r.overlap.toFixed(2);
-  $("result-status").textContent = r.status;
+  $("result-status").textContent = r.exact && r.overlap > 0 ? `The final state is the stored pattern ${r.name}.` : `${r.status[0].toUpperCase()}${r.status.slice(1)}.`;
   const after = res.converged ? ` after ${res.steps} step${res.steps === 1 ? "" : "s"}` : "";
   $("result-message").textContent = `The ${res.model} network ${res.message}${after}.`;
   $("result-label").textContent = r.exact ? "recalled" : "closest";
