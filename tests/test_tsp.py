@@ -241,6 +241,14 @@ def test_potts_beats_random_tours_on_a_larger_instance():
     assert res.polish_time >= 0 and res.network_time > 0
 
 
+def test_coincident_and_minimal_instances():
+    res = solve_tsp(np.zeros((5, 2)), replicas=2, polish="2opt", rng=0)  # every distance is 0
+    assert res.valid and res.length == 0.0 and res.polished_length == 0.0
+    tri = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    res = solve_tsp(tri, replicas=2, polish="2opt+oropt", rng=0)
+    assert res.tour.tolist() == [0, 1, 2] and res.length == pytest.approx(2 + np.sqrt(2))
+
+
 def test_time_limit_keeps_starting_potts_runs():
     xy = np.random.default_rng(2).random((12, 2))
     res = solve_tsp(xy, time_limit=0.3, rng=0)
