@@ -1,0 +1,263 @@
+"""Benchmark: modern Hopfield retrieval (one Ramsauer update) at scale.
+
+Patterns are Gaussian rescaled to norm 24, β = 1/√d, queries = a random pattern + 0.3·N(0, I);
+``max error`` is the largest deviation of a retrieved state from its pattern (a sanity check).
+
+Retrieval of ``Q`` queries from ``N`` stored patterns of dimension ``d`` (one update,
+``softmax(β ξ Xᵀ) X``), side by side:
+
+* ``hopfield`` : ``ModernHopfieldNetwork.update`` (NumPy: one-shot softmax over all N in the
+  array-API core; torch: executed by SDPA on 4-D views);
+* ``hopfield array-API`` (torch) : the same array-API expression run on torch, without SDPA;
+* ``hopfield chunked`` : ``chunk_size`` (streaming log-sum-exp in the array-API core, bounded
+  memory on every backend);
+* ``naive`` : the textbook NumPy / torch expression ``softmax(β q Xᵀ) X``;
+* ``SDPA`` : ``torch.nn.functional.scaled_dot_product_attention`` on ``(1, 1, ·, ·)`` tensors
+  (4-D inputs let PyTorch pick its fused flash kernel on CPU; 2-D inputs fall back to the
+  unfused math path, which is slower and materialises the scores).
+
+Memory: every measurement runs in a fresh subprocess. After a warm-up on a tiny problem (imports,
+thread pools), ``peak RSS Δ`` is the largest resident set size seen by a 1 ms sampling thread
+during the first full-size call minus the RSS just before it (same method for NumPy and torch;
+being the first call, no freed blocks from earlier calls can hide the temporaries). For NumPy,
+the ``tracemalloc`` peak (NumPy reports its buffers to it) is given as well. Time is the median
+of ``--repeat`` further calls. Each run uses ``--threads`` threads (BLAS, OpenMP, torch;
+default 1, because on a shared, loaded 2-core machine a second OpenMP thread mostly spins
+against other processes and makes every timing several times slower and erratic).
+
+Run: ``python benchmarks/bench_modern.py [--quick] [--repeat 3]``. Prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * _PAGE
+
+
+class _PeakRSS:
+    """Sample RSS every ~1 ms in a thread; ``peak - base`` is the call's extra footprint."""
+
+    def __enter__(self):
+        self.base = _rss()
+        self.peak = self.base
+        self._stop = False
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def _run(self):
+        while not self._stop:
+            self.peak = max(self.peak, _rss())
+            time.sleep(0.001)
+
+    def __exit__(self, *exc):
+        self._stop = True
+        self._t.join()
+        self.peak = max(self.peak, _rss())
+
+    @property
+    def delta_mb(self) -> float:
+        return (self.peak - self.base) / 2**20
+
+
+def _make(n, d, q, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, d), dtype=np.float32).astype(dtype)
+    x /= np.linalg.norm(x, axis=1, keepdims=True).astype(dtype) / dtype(24.0)
+    idx = rng.integers(0, n, size=q)
+    queries = (x[idx] + dtype(0.3) * rng.standard_normal((q, d), dtype=np.float32)).astype(dtype)
+    return x, queries, idx
+
+
+def _worker(cfg: dict) -> dict:
+    """Run one configuration (inside a fresh process) and return its measurements."""
+    import gc
+    import tracemalloc
+
+    import hopfield as hf
+    from hopfield import _array_api as aa
+    from hopfield.modern import _update
+
+    lib, impl, dtype_name = cfg["lib"], cfg["impl"], cfg["dtype"]
+    n, d, nq, beta, chunk = cfg["n"], cfg["d"], cfg["q"], cfg["beta"], cfg["chunk"]
+    dtype = np.dtype(dtype_name).type
+    x, queries, idx = _make(n, d, nq, dtype)
+    if lib == "torch":
+        import torch
+        torch.set_num_threads(cfg["threads"])
+        dev = cfg.get("device", "cpu")
+        x_t = torch.from_numpy(x).to(dev)
+        q_t = torch.from_numpy(queries).to(dev)
+        xp = aa.get_namespace(x_t)
+        net = hf.ModernHopfieldNetwork(x_t, beta=beta)
+        sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
+        x4, q4 = x_t[None, None], q_t[None, None]
+
+        def make(qq, xx):
+            return {
+                "hopfield": lambda: net.update(qq) if xx is x_t else _update(qq, xx, xx, beta,
+                                                                             xp),
+                "hopfield array-API": lambda: _update(qq, xx, xx, beta, xp, use_sdpa=False),
+                "hopfield chunked": lambda: _update(qq, xx, xx, beta, xp, chunk_size=chunk),
+                "naive": lambda: torch.softmax(beta * qq @ xx.T, dim=-1) @ xx,
+                "SDPA": lambda: torch.nn.functional.scaled_dot_product_attention(
+                    qq[None, None], xx[None, None], xx[None, None], scale=beta)[0, 0],
+            }[impl]
+
+        fn, warm = make(q_t, x_t), make(q_t[:2], x_t[:64])
+        del x4, q4
+        ctx = torch.no_grad()
+    else:
+        xp = aa.get_namespace(x)
+        net = hf.ModernHopfieldNetwork(x, beta=beta)
+
+        def make(qq, xx):
+            def naive():
+                s = beta * (qq @ xx.T)
+                e = np.exp(s - s.max(axis=1, keepdims=True))
+                return (e / e.sum(axis=1, keepdims=True)) @ xx
+
+            return {
+                "hopfield": lambda: net.update(qq) if xx is x else _update(qq, xx, xx, beta, xp),
+                "hopfield chunked": lambda: net.update(qq, chunk_size=chunk) if xx is x
+                else _update(qq, xx, xx, beta, xp, chunk_size=chunk),
+                "naive": naive,
+            }[impl]
+
+        fn, warm = make(queries, x), make(queries[:2], x[:64])
+        sync = lambda: None  # noqa: E731
+
+        class _Null:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *a):
+                return False
+
+        ctx = _Null()
+    with ctx:
+        warm()              # imports and one-time set-up, on a tiny problem
+        gc.collect()
+        with _PeakRSS() as mem:         # the first full-size call: no cached blocks to reuse
+            out = fn()
+            sync()
+        ref = np.asarray(out.cpu()) if lib == "torch" else out
+        err = float(np.max(np.abs(ref.astype(np.float64) - x[idx])))
+        del out, ref
+        gc.collect()
+        trace_mb = None
+        if lib == "numpy":
+            tracemalloc.start()
+            out = fn()
+            trace_mb = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            del out
+        times = []
+        for _ in range(cfg["repeat"]):
+            t0 = time.perf_counter()
+            out = fn()
+            sync()
+            times.append(time.perf_counter() - t0)
+            del out
+    return {"time": float(np.median(times)), "rss_mb": mem.delta_mb, "trace_mb": trace_mb,
+            "err": err}
+
+
+def _run(cfg: dict) -> dict:
+    threads = str(cfg["threads"])
+    env = {**os.environ, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
+           "MKL_NUM_THREADS": threads}
+    proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps(cfg)],
+                          capture_output=True, text=True, check=False, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker failed for {cfg}:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _fmt(x, nd=1):
+    return "—" if x is None else f"{x:.{nd}f}"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes (a smoke run)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--chunk", type=int, default=4096)
+    ap.add_argument("--threads", type=int, default=1,
+                    help="BLAS / OpenMP / torch threads per run (default 1: on a shared, "
+                         "loaded machine extra threads spin against other processes)")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(_worker(json.loads(args.worker))))
+        return
+    try:
+        import torch
+        devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+        torch_version = torch.__version__
+    except ImportError:
+        devices, torch_version = [], None
+    n, d, q = (20_000, 128, 200) if args.quick else (100_000, 256, 1000)
+    beta = 1.0 / np.sqrt(d)
+    base = {"d": d, "q": q, "beta": float(beta), "chunk": args.chunk, "repeat": args.repeat,
+            "threads": args.threads}
+    load = os.getloadavg()
+    print(f"# Modern Hopfield retrieval benchmark\n\nN = {n}, d = {d}, {q} queries, β = 1/√d, "
+          f"chunk = {args.chunk}, threads = {args.threads}; nproc = {os.cpu_count()}, load average at start "
+          f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}; numpy {np.__version__}, "
+          f"torch {torch_version}, Python {platform.python_version()}\n")
+    print("| backend | dtype | implementation | time [s] | × SDPA | peak RSS Δ [MiB] | "
+          "tracemalloc peak [MiB] | max error |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    rows = []
+    for dtype in ("float32", "float64"):
+        for impl in ("hopfield", "hopfield chunked", "naive"):
+            rows.append(("numpy", "cpu", dtype, impl))
+    for dev in devices:
+        for dtype in ("float32", "float64"):
+            for impl in ("SDPA", "hopfield", "hopfield array-API", "hopfield chunked", "naive"):
+                rows.append(("torch", dev, dtype, impl))
+    sdpa = {}
+    for lib, dev, dtype, impl in rows:
+        r = _run({**base, "lib": lib, "device": dev, "impl": impl, "dtype": dtype, "n": n})
+        if impl == "SDPA":
+            sdpa[(dev, dtype)] = r["time"]
+        ref = sdpa.get((dev, dtype))
+        ratio = "—" if lib == "numpy" or ref is None else f"{r['time'] / ref:.2f}"
+        name = f"{lib} {dev}" if lib == "torch" else "numpy"
+        print(f"| {name} | {dtype} | {impl} | {r['time']:.3f} | {ratio} | {_fmt(r['rss_mb'])} | "
+              f"{_fmt(r['trace_mb'])} | {r['err']:.1e} |", flush=True)
+
+    ns = (2_000, 20_000, 60_000) if args.quick else (10_000, 100_000, 300_000)
+    print(f"\n## Memory as N grows (float32, {q} queries, d = {d}, chunk = {args.chunk})\n")
+    print("| backend | implementation | " + " | ".join(f"N = {k}: time [s] / RSS Δ [MiB]"
+                                                       for k in ns) + " |")
+    print("|---|---|" + "---:|" * len(ns))
+    grow = [("numpy", "cpu", "hopfield"), ("numpy", "cpu", "hopfield chunked")]
+    grow += [("torch", "cpu", "hopfield chunked"), ("torch", "cpu", "SDPA")] if devices else []
+    for lib, dev, impl in grow:
+        cells = []
+        for k in ns:
+            r = _run({**base, "lib": lib, "device": dev, "impl": impl, "dtype": "float32", "n": k,
+                      "repeat": 1})
+            cells.append(f"{r['time']:.2f} / {r['rss_mb']:.0f}")
+        print(f"| {lib} | {impl} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
