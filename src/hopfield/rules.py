@@ -44,20 +44,6 @@ def _hebb_scale(normalize: str, n_neurons: int, n_patterns: int) -> float:
     return {"n": 1.0 / n_neurons, "p": 1.0 / n_patterns, "none": 1.0}[normalize]
 
 
-def _storkey_extend(w: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Apply Storkey's update for each row of ``x`` in turn, starting from ``w`` (modified in place)."""
-    n = w.shape[0]
-    for xi in x.astype(np.float64):
-        d = np.diag(w).copy()
-        h = w @ xi
-        # h_ij = Σ_{k≠i,j} w_ik ξ_k = h_i − w_ii ξ_i − w_ij ξ_j   (for i ≠ j)
-        hij = h[:, None] - (d * xi)[:, None] - w * xi[None, :]
-        np.fill_diagonal(hij, h - d * xi)  # i = j: only k = i is excluded
-        dw = np.outer(xi, xi) - xi[:, None] * hij.T - hij * xi[None, :]
-        w += dw / n
-    return w
-
-
 def _projector(x: np.ndarray) -> np.ndarray:
     """Orthogonal projector onto the span of the rows of ``x`` (Ξᵀ(ΞΞᵀ)⁻¹Ξ, via the SVD)."""
     _, sv, vt = np.linalg.svd(x.astype(np.float64), full_matrices=False)
@@ -284,7 +270,10 @@ class Storkey(AbstractRule):
         return self.extend(np.zeros((x.shape[1], x.shape[1])), x, 0)
 
     def extend(self, w, x_new, n_stored):
-        w = _storkey_extend(np.array(w, dtype=np.float64, copy=True), x_new)
+        from ._rules_kernels import storkey_extend  # Numba compiles on first use, not at import
+
+        w = np.array(w, dtype=np.float64, copy=True)
+        w = storkey_extend(w, x_new.astype(np.float64))
         w = (w + w.T) / 2.0  # symmetric in exact arithmetic; remove rounding asymmetry
         if self.zero_diagonal:
             np.fill_diagonal(w, 0.0)
