@@ -161,16 +161,13 @@ def test_model_a_with_quadratic_hidden_is_1984_continuous_network(rng):
     chn = getattr(hf, "ContinuousHopfieldNetwork", None)
     if chn is None:
         pytest.skip("hf.ContinuousHopfieldNetwork (continuous.py) is not in the package yet")
-    net = _continuous_network(chn, T, current, lam)
-    np.testing.assert_allclose(_continuous_energy(net, u, V), e_1984, rtol=1e-10, atol=1e-10)
-
-
-def _continuous_network(cls, T, bias, lam):
-    return cls(T, bias, activation="tanh", gain=lam, tau=1.0)
-
-
-def _continuous_energy(net, u, V):
-    return net.energy(V)
+    net = chn(T, current, activation="tanh", gain=lam, tau=1.0)
+    np.testing.assert_allclose(net.energy(u), model.energy(u), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(net.derivative(u), model.velocity(u), rtol=1e-10, atol=1e-10)
+    # and along the model's own trajectory the two energies stay equal and descend
+    res = model.run(u, dt=0.01, n_steps=200)
+    np.testing.assert_allclose(net.energy(res.y[0]), res.energy[-1], rtol=1e-10, atol=1e-10)
+    _assert_non_increasing(res.energy)
 
 
 def test_model_c_energy_and_scale_invariance(rng):
