@@ -91,11 +91,15 @@ class DwaveSA:
         return time.perf_counter() - t
 
     def calibrate(self, budget):
-        """Fit wall = overhead + cost * sweeps from two runs, then fill 95 % of the budget."""
-        t1, t2 = self._time(100), self._time(600)
+        """Fit wall = overhead + cost * sweeps (best of two timings at 100 and 600 sweeps), then
+        correct the estimate once with a trial run at the budget, aiming at 95 % of it."""
+        t1 = min(self._time(100), self._time(100))
+        t2 = min(self._time(600), self._time(600))
         cost = max((t2 - t1) / 500, 1e-9)
         overhead = max(t1 - 100 * cost, 0.0)
-        return max(16, int((0.95 * budget - overhead) / cost))
+        sweeps = max(16, int((0.95 * budget - overhead) / cost))
+        trial = self._time(sweeps)
+        return max(16, int(sweeps * 0.95 * budget / trial))
 
     def run(self, sweeps, seed):
         t = time.perf_counter()

@@ -22,7 +22,11 @@ no single spin flip lowers the energy. Methods (:data:`METHODS`):
 
 Couplings are normalised by the problem scale :math:`\sigma = \sqrt{\tfrac1n\sum_{ij}J_{ij}^2
 + \tfrac1n\sum_i h_i^2}` (the typical local field of a random state), so ``beta_range`` is in
-units of :math:`1/\sigma` and the defaults carry across instances.
+units of :math:`1/\sigma` and the defaults carry across instances. With the default range the
+cold end is also at least :math:`\ln 10 / (2 J_{\text{small}})`, :math:`J_{\text{small}}` the
+10th percentile of the non-zero :math:`|J_{ij}|`: by the last sweep, a flip that breaks one small
+coupling is accepted with probability at most 1/10 (this matters for QUBOs with widely spread
+weights, where σ is set by the large ones).
 
 References
 ----------
@@ -254,6 +258,7 @@ def _minimise(model: IsingModel, *, method, steps, time_limit, replicas, beta_ra
               to_value, sense: str, to_x) -> OptimizeResult:
     """Shared driver: rounds of ``replicas`` replicas until the budget is spent."""
     meth = _resolve_method(method)
+    default_range = beta_range is None
     replicas, beta_range = _check_budget(steps, time_limit, replicas, beta_range, meth)
     gen = check_rng(rng)
     csr = _csr(model)
@@ -263,6 +268,12 @@ def _minimise(model: IsingModel, *, method, steps, time_limit, replicas, beta_ra
     if sigma == 0.0:
         sigma = 1.0
     eps = 1e-9 * sigma
+    if default_range and csr.nnz:
+        # cold end: a flip that breaks one small coupling (10th percentile of |J|) must be
+        # accepted with probability <= 1/10 by the last sweep
+        small = float(np.quantile(np.abs(csr.data), 0.1))
+        if small > 0:
+            beta_range = (beta_range[0], max(beta_range[1], sigma * np.log(10.0) / (2.0 * small)))
 
     t0 = time.perf_counter()
     best_s, best_e = None, np.inf
@@ -342,8 +353,9 @@ default="metropolis"
         Replicas per round (run in parallel over the CPU cores).
     beta_range : (float, float), optional
         Inverse temperatures (gains) at the first and last sweep, in units of :math:`1/\sigma`
-        (module docstring). Defaults: (0.2, 5) for "metropolis", (0.2, 10) for "glauber",
-        (0.2, 6) for "mean-field".
+        (module docstring), used as given. Without it: (0.2, 5) for "metropolis", (0.2, 10) for
+        "glauber", (0.2, 6) for "mean-field", with the cold end raised where small couplings
+        need it (module docstring).
     rng : int or numpy.random.Generator, optional
 
     Returns
