@@ -42,6 +42,7 @@ SMOOTH = [
     Polynomial(4),
     Exponential(0.5),
     LayerNorm(gamma=1.3, delta=0.2),
+    LayerNorm(gamma=0.7, delta=np.linspace(-0.5, 0.5, 6), eps=1e-3),
     SphericalNorm(),
     SphericalNorm(gamma=2.0, eps=1e-3),
 ]
@@ -66,7 +67,7 @@ def test_activation_is_finite_difference_gradient(L, rng):
 @pytest.mark.parametrize("L", SMOOTH, ids=IDS)
 def test_activation_is_torch_autograd_and_stays_torch(L, rng):
     torch = pytest.importorskip("torch")
-    x = torch.tensor(rng.normal(size=(3, 5)), requires_grad=True)
+    x = torch.tensor(rng.normal(size=(3, 6)), requires_grad=True)
     (grad,) = torch.autograd.grad(L.value(x).sum(), x)
     g = L.activation(x)
     assert isinstance(g, torch.Tensor) and g.dtype == torch.float64
@@ -105,7 +106,7 @@ def test_closed_form_energies(rng):
 def test_legendre_identity_dE_dg_is_x(L, rng):
     """E(x) = x·g − L has ∇_x E = H x, i.e. ∂E/∂g = x (H the Hessian of L), by autograd."""
     torch = pytest.importorskip("torch")
-    x = torch.tensor(rng.normal(size=5), requires_grad=True)
+    x = torch.tensor(rng.normal(size=6), requires_grad=True)
     (grad_e,) = torch.autograd.grad(L.energy(x), x)
     H = torch.autograd.functional.hessian(lambda z: L.value(z), x.detach())
     torch.testing.assert_close(grad_e, H @ x.detach(), rtol=1e-9, atol=1e-10)

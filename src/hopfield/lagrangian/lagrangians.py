@@ -43,6 +43,7 @@ import numpy as np
 from array_api_compat import array_namespace, is_torch_array
 
 from .._validation import check_scalar
+from ._common import like
 
 __all__ = [
     "LAGRANGIANS",
@@ -327,13 +328,16 @@ class LayerNorm(AbstractLagrangian):
         s = xp.sqrt(xp.mean(xc * xc, axis=-1, keepdims=True) + self.eps)
         return xp, xc, s
 
+    def _delta(self, x):
+        return self.delta if isinstance(self.delta, numbers.Real) else like(self.delta, x)
+
     def value(self, x):
         xp, _, s = self._parts(x)
-        return x.shape[-1] * self.gamma * s[..., 0] + xp.sum(self.delta * x, axis=-1)
+        return x.shape[-1] * self.gamma * s[..., 0] + xp.sum(self._delta(x) * x, axis=-1)
 
     def activation(self, x):
         _, xc, s = self._parts(x)
-        return self.gamma * xc / s + self.delta + 0.0 * x
+        return self.gamma * xc / s + self._delta(x) + 0.0 * x
 
 
 @dataclass(frozen=True)
