@@ -169,6 +169,19 @@ def test_async_energy_never_increases(F, rng):
     assert np.all(dam.is_fixed_point(r.states))
 
 
+def test_serial_and_parallel_kernels_agree(rng, monkeypatch):
+    xi = hf.patterns.random(150, 40, rng=rng)
+    dam = DenseAssociativeMemory(xi, F="polynomial", n=3)
+    probes = hf.patterns.random(12, 40, rng=rng)
+    runs = []
+    for limit in (1, 10**9):  # always parallel, never parallel
+        monkeypatch.setattr(dense, "_PARALLEL_MIN_BATCH", limit)
+        runs.append(dam.recall(probes, trace=True, rng=5))
+        np.testing.assert_array_equal(dam.overlaps(probes), probes.astype(int) @ xi.T.astype(int))
+    np.testing.assert_array_equal(runs[0].states, runs[1].states)
+    np.testing.assert_array_equal(runs[0].energy_trace, runs[1].energy_trace)
+
+
 def test_async_is_deterministic_per_probe(rng):
     xi = hf.patterns.random(200, 50, rng=rng)
     dam = DenseAssociativeMemory(xi, F="polynomial", n=3)

@@ -35,24 +35,45 @@ from numba.extending import overload
 from .dynamics._kernels import ORDER_FIXED, ORDER_RANDOM, TIE_KEEP, TIE_PLUS, _uniform
 
 __all__ = [
-    "ORDER_FIXED", "ORDER_RANDOM", "TIE_KEEP", "TIE_PLUS", "dense_async_sweeps", "overlaps_kernel",
+    "ORDER_FIXED",
+    "ORDER_RANDOM",
+    "TIE_KEEP",
+    "TIE_PLUS",
+    "dense_async_sweeps",
+    "dense_async_sweeps_serial",
+    "overlaps_kernel",
+    "overlaps_serial",
 ]
+
+
+@njit(cache=True)
+def _overlaps_row(xt8, state, row):
+    """row[μ] = Σ_i ξ_i^μ σ_i (select on σ_i, so the inner loop is a vectorised int add)."""
+    n, k = xt8.shape
+    for mu in range(k):
+        row[mu] = 0
+    for i in range(n):
+        xrow = xt8[i]
+        if state[i] > 0:
+            for mu in range(k):
+                row[mu] += xrow[mu]
+        else:
+            for mu in range(k):
+                row[mu] -= xrow[mu]
 
 
 @njit(cache=True, parallel=True)
 def overlaps_kernel(xt8, states, out):
     r"""Integer overlaps :math:`m_{b\mu} = \sum_i \xi_i^\mu \sigma_{bi}` into ``out`` (B, K) int64."""
-    batch, n = states.shape
-    k = xt8.shape[1]
-    for b in prange(batch):
-        row = out[b]
-        for mu in range(k):
-            row[mu] = 0
-        for i in range(n):
-            si = states[b, i]
-            xrow = xt8[i]
-            for mu in range(k):
-                row[mu] += si * xrow[mu]
+    for b in prange(states.shape[0]):
+        _overlaps_row(xt8, states[b], out[b])
+
+
+@njit(cache=True)
+def overlaps_serial(xt8, states, out):
+    """:func:`overlaps_kernel` on one thread (small batches: no thread start-up cost)."""
+    for b in range(states.shape[0]):
+        _overlaps_row(xt8, states[b], out[b])
 
 
 @njit(cache=True)
@@ -145,6 +166,76 @@ def _energy(m, ftab, exp_mode, offset, beta):
     return 0.0 - tot  # +0.0, not -0.0, for an empty sum
 
 
+@njit(cache=True)
+def _sweep_probe(
+    xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+    order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out, converged_out,
+    flips_out,
+    b,
+):
+    """Run probe ``b`` of :func:`dense_async_sweeps` to convergence or ``max_sweeps``."""
+    n = states.shape[1]
+    k = xt8.shape[1]
+    track = trace.shape[1] > 0
+    need_abs = rtol > 0.0
+    s = states[b]
+    m = overlaps[b]
+    state = seeds[b]
+    order = np.arange(n)
+    s_vec = work[b]
+    t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
+    total_flips = 0
+    sweeps_out[b] = max_sweeps
+    converged_out[b] = False
+    if track:
+        trace[b, 0] = _energy(m, ftab, exp_mode, offset, beta)
+    for t in range(max_sweeps):
+        if order_code == ORDER_RANDOM:
+            for j in range(n - 1, 0, -1):  # Fisher–Yates, as in the classical kernel
+                state, u = _uniform(state)
+                r = int(u * (j + 1))
+                tmp = order[j]
+                order[j] = order[r]
+                order[r] = tmp
+        flips = 0
+        for j in range(n):
+            i = order[j]
+            if clamp[b, i]:
+                continue
+            val = _dot(xt8[i], xtf[i], s_vec)
+            old = s[i]
+            val += old * t_sum
+            eps = rtol * a_sum
+            if val > eps:
+                new = 1
+            elif val < -eps:
+                new = -1
+            elif tie_code == TIE_KEEP:
+                new = old
+            else:
+                new = 1
+            if new != old:
+                d = new - old
+                s[i] = new
+                row8 = xt8[i]
+                for mu in range(k):
+                    m[mu] += d * row8[mu]
+                t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
+                flips += 1
+        total_flips += flips
+        if track:
+            trace[b, t + 1] = _energy(m, ftab, exp_mode, offset, beta)
+        if flips == 0:
+            sweeps_out[b] = t + 1
+            converged_out[b] = True
+            if track:
+                for r in range(t + 2, max_sweeps + 1):
+                    trace[b, r] = trace[b, t + 1]
+            break
+    energies[b] = _energy(m, ftab, exp_mode, offset, beta)
+    flips_out[b] = total_flips
+
+
 @njit(cache=True, parallel=True)
 def dense_async_sweeps(
     xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
@@ -180,64 +271,24 @@ def dense_async_sweeps(
 
     A probe stops after the first sweep with no flip (``converged``) or after ``max_sweeps``.
     """
-    batch, n = states.shape
-    k = xt8.shape[1]
-    track = trace.shape[1] > 0
-    need_abs = rtol > 0.0
-    for b in prange(batch):
-        s = states[b]
-        m = overlaps[b]
-        state = seeds[b]
-        order = np.arange(n)
-        s_vec = work[b]
-        t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
-        total_flips = 0
-        sweeps_out[b] = max_sweeps
-        converged_out[b] = False
-        if track:
-            trace[b, 0] = _energy(m, ftab, exp_mode, offset, beta)
-        for t in range(max_sweeps):
-            if order_code == ORDER_RANDOM:
-                for j in range(n - 1, 0, -1):  # Fisher–Yates, as in the classical kernel
-                    state, u = _uniform(state)
-                    r = int(u * (j + 1))
-                    tmp = order[j]
-                    order[j] = order[r]
-                    order[r] = tmp
-            flips = 0
-            for j in range(n):
-                i = order[j]
-                if clamp[b, i]:
-                    continue
-                val = _dot(xt8[i], xtf[i], s_vec)
-                old = s[i]
-                val += old * t_sum
-                eps = rtol * a_sum
-                if val > eps:
-                    new = 1
-                elif val < -eps:
-                    new = -1
-                elif tie_code == TIE_KEEP:
-                    new = old
-                else:
-                    new = 1
-                if new != old:
-                    d = new - old
-                    s[i] = new
-                    row8 = xt8[i]
-                    for mu in range(k):
-                        m[mu] += d * row8[mu]
-                    t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
-                    flips += 1
-            total_flips += flips
-            if track:
-                trace[b, t + 1] = _energy(m, ftab, exp_mode, offset, beta)
-            if flips == 0:
-                sweeps_out[b] = t + 1
-                converged_out[b] = True
-                if track:
-                    for r in range(t + 2, max_sweeps + 1):
-                        trace[b, r] = trace[b, t + 1]
-                break
-        energies[b] = _energy(m, ftab, exp_mode, offset, beta)
-        flips_out[b] = total_flips
+    for b in prange(states.shape[0]):
+        _sweep_probe(
+            xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+            order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out,
+            converged_out, flips_out, b,
+        )
+
+
+@njit(cache=True)
+def dense_async_sweeps_serial(
+    xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+    order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out, converged_out,
+    flips_out,
+):
+    """:func:`dense_async_sweeps` on one thread (small batches: no thread start-up cost)."""
+    for b in range(states.shape[0]):
+        _sweep_probe(
+            xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+            order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out,
+            converged_out, flips_out, b,
+        )

@@ -91,6 +91,9 @@ _TIES = {"keep": 0, "+1": 1}
 # polynomials past 2**53): |2Δ_i| <= rtol Σ(|P| + |Q|) counts as a tie.
 _TIE_RTOL = 1e-10
 _EXACT_LIMIT = 2.0**53
+# Below this batch size the kernels run on one thread: starting Numba's thread pool costs more
+# than it saves (tens of ms on a loaded machine). Results are identical either way.
+_PARALLEL_MIN_BATCH = 8
 _MESSAGES = {
     1: "reached a fixed point",
     2: "entered a 2-cycle (synchronous updates)",
@@ -369,10 +372,11 @@ class DenseAssociativeMemory:
         return m[0] if single else m
 
     def _overlaps(self, s: np.ndarray) -> np.ndarray:
-        from ._dense_kernels import overlaps_kernel
+        from ._dense_kernels import overlaps_kernel, overlaps_serial
 
         out = np.empty((s.shape[0], self.n_patterns), dtype=np.int64)
-        overlaps_kernel(self._xt8, np.ascontiguousarray(s, dtype=np.int8), out)
+        kernel = overlaps_kernel if s.shape[0] >= _PARALLEL_MIN_BATCH else overlaps_serial
+        kernel(self._xt8, np.ascontiguousarray(s, dtype=np.int8), out)
         return out
 
     def _energy(self, m: np.ndarray) -> np.ndarray:
@@ -499,7 +503,12 @@ class DenseAssociativeMemory:
         return RecallResult(states, converged, sweeps, cycle, energy, flips, etrace, message)
 
     def _run_async(self, s, mask, tie_code, max_sweeps, track, gen, *, fixed):
-        from ._dense_kernels import ORDER_FIXED, ORDER_RANDOM, dense_async_sweeps
+        from ._dense_kernels import (
+            ORDER_FIXED,
+            ORDER_RANDOM,
+            dense_async_sweeps,
+            dense_async_sweeps_serial,
+        )
 
         batch = s.shape[0]
         tb = self._tables
@@ -512,7 +521,8 @@ class DenseAssociativeMemory:
         sweeps = np.zeros(batch, dtype=np.int64)
         converged = np.zeros(batch, dtype=np.bool_)
         flips = np.zeros(batch, dtype=np.int64)
-        dense_async_sweeps(
+        kernel = dense_async_sweeps if batch >= _PARALLEL_MIN_BATCH else dense_async_sweeps_serial
+        kernel(
             self._xtf, self._xt8, s, overlaps, mask, kp, kq, tb.f, tb.exp_mode, tb.offset,
             self._beta, tb.rtol, ORDER_FIXED if fixed else ORDER_RANDOM, tie_code, max_sweeps,
             seeds, work, energies, etrace, sweeps, converged, flips,
