@@ -135,6 +135,33 @@ def test_chunked_equals_one_shot(theory_net, rng):
         np.testing.assert_allclose(a.states, b.states, atol=1e-12)
 
 
+def test_chunked_memory_is_bounded(rng):
+    """tracemalloc peak: one-shot holds (batch, N) scores, chunked only (batch, chunk_size)."""
+    import tracemalloc
+
+    x = rng.normal(size=(20_000, 8))
+    q = rng.normal(size=(50, 8))
+    net = ModernHopfieldNetwork(x, beta=0.5)
+    peaks = {}
+    for cs in (None, 250):
+        tracemalloc.start()
+        net.update(q, chunk_size=cs)
+        peaks[cs] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    scores_bytes = 50 * 20_000 * 8
+    assert peaks[None] >= scores_bytes
+    assert peaks[250] < scores_bytes / 5
+
+
+def test_single_pattern_closed_form(rng):
+    """N = 1: f(ξ) = x and E(ξ) = ½‖ξ − x‖² exactly (lse of one term, log 1 = 0, M = ‖x‖)."""
+    x = rng.normal(size=(1, 6))
+    xi = rng.normal(size=(4, 6))
+    net = ModernHopfieldNetwork(x, beta=0.7)
+    np.testing.assert_allclose(net.update(xi), np.repeat(x, 4, axis=0), atol=1e-15)
+    np.testing.assert_allclose(net.energy(xi), 0.5 * np.sum((xi - x) ** 2, axis=1), rtol=1e-12)
+
+
 def test_never_mutates_and_copies_numpy(theory_net, rng):
     x, _ = theory_net
     x0 = x.copy()

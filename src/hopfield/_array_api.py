@@ -19,6 +19,7 @@ __all__ = [
     "as_namespace_array",
     "device",
     "eps",
+    "exp_shifted",
     "get_namespace",
     "is_floating",
     "is_numpy",
@@ -110,6 +111,19 @@ def to_scalar(x) -> float:
     return float(x)
 
 
+def exp_shifted(s, m, xp):
+    """``exp(s - m)``; for a NumPy ``s`` that the caller owns (a fresh temporary), in place.
+
+    Saves two ``s``-sized temporaries on the NumPy path (the difference and the exponential);
+    other namespaces get the functional expression (in-place ops would break autograd).
+    """
+    if is_numpy(s) and s.flags.writeable and np.broadcast_shapes(s.shape, m.shape) == s.shape:
+        np.subtract(s, m, out=s)
+        np.exp(s, out=s)
+        return s
+    return xp.exp(s - m)
+
+
 def _safe_max(x, axis, xp):
     m = xp.max(x, axis=axis, keepdims=True)
     # A row that is entirely -inf (fully masked) would give (-inf) - (-inf) = NaN; shift by 0.
@@ -178,7 +192,7 @@ def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
         m_c = xp.max(s, axis=-1, keepdims=True)
         m_new = m_c if m is None else xp.maximum(m, m_c)
         m_new = xp.where(xp.isfinite(m_new), m_new, xp.zeros_like(m_new))
-        e = xp.exp(s - m_new)
+        e = exp_shifted(s, m_new, xp)
         ell_c = xp.sum(e, axis=-1, keepdims=True)
         acc_c = None if values_of is None else xp.matmul(e, values_of(start, stop))
         if m is None:

@@ -59,7 +59,11 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 def _scores(xi, keys, beta, xp):
     """β ξ Kᵀ: states (..., q, d), keys (..., n, d) -> (..., q, n)."""
-    return xp.matmul(xi, xp.matrix_transpose(keys)) * beta
+    s = xp.matmul(xi, xp.matrix_transpose(keys))
+    if aa.is_numpy(s) and np.ndim(beta) == 0:
+        s *= beta               # NumPy: scale the fresh product in place (no second buffer)
+        return s
+    return s * beta
 
 
 def _associate(xi, keys, beta, xp, bias=None):
@@ -89,7 +93,7 @@ def _update(xi, keys, values, beta, xp, *, bias=None, chunk_size=None, use_sdpa=
             s = s + bias
         m = xp.max(s, axis=-1, keepdims=True)
         m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
-        e = xp.exp(s - m)
+        e = aa.exp_shifted(s, m, xp)
         return xp.matmul(e, values) / xp.sum(e, axis=-1, keepdims=True)
     out, _ = aa.streaming_softmax_matmul(
         lambda a, b: _chunk_scores(xi, keys, beta, bias, a, b, xp),
