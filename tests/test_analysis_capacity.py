@@ -85,6 +85,10 @@ def test_progress_and_csv(tmp_path):
     calls = []
     c = an.capacity_curve("hebb", 60, [0.05, 0.1], trials=2, rng=0,
                           progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 2), (2, 2)]  # nested: one task per trial
+    calls.clear()
+    an.capacity_curve("hebb", 60, [0.05, 0.1], trials=2, rng=0, nested=False,
+                      progress=lambda d, t: calls.append((d, t)))
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     text = c.to_csv(tmp_path / "c.csv")
     lines = (tmp_path / "c.csv").read_text().splitlines()
@@ -138,3 +142,18 @@ def test_probes_per_trial_subsample_and_in_process_executor():
     bad = an.InProcessExecutor().submit(divmod, 1, 0)
     with pytest.raises(ZeroDivisionError):
         bad.result()
+
+
+def test_nested_and_unnested_agree_statistically():
+    loads = [0.1, 0.05, 0.25]  # unsorted on purpose: nested runs them in increasing order
+    a = an.capacity_curve("hebb", 200, loads, trials=8, rng=9)
+    b = an.capacity_curve("hebb", 200, loads, trials=8, rng=9, nested=False)
+    np.testing.assert_array_equal(a.n_patterns, [20, 10, 50])
+    assert a.recall_rate[1] == b.recall_rate[1] == 1.0
+    assert abs(a.bit_error[2] - b.bit_error[2]) < 0.05
+    assert a.fixed_fraction[2] < 0.2 and b.fixed_fraction[2] < 0.2
+    with pytest.raises(TypeError, match="nested"):
+        an.capacity_curve("hebb", 20, [0.1], nested=1)
+    # non-incremental rule through the nested path: recomputed at each load
+    p = an.capacity_curve("pseudoinverse", 100, [0.5, 0.9], trials=2, rng=0)
+    assert np.all(p.fixed_fraction == 1.0)

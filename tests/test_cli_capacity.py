@@ -15,7 +15,7 @@ def test_capacity_writes_csv_and_png(tmp_path, capsys):
     assert code == 0
     out, err = capsys.readouterr()
     assert "McEliece" in out and "Storkey" in out and "storkey" in out
-    assert "6/6" in err  # progress bar reached the end (3 loads x 2 trials)
+    assert "2/2" in err  # progress bar reached the end (one task per trial)
     lines = (tmp_path / "capacity.csv").read_text().splitlines()
     assert len(lines) == 1 + 2 * 3
     assert lines[0].startswith("rule,n_neurons,noise,update,trials,load,n_patterns,recall_rate")

@@ -139,7 +139,34 @@ def _trial(rule, n_neurons: int, n_patterns: int, noise: float, update: str, max
     return np.array([exact.mean(), m.mean(), ((1.0 - m) / 2.0).mean(), np.mean(fixed)])
 
 
+def _nested_trial(rule, n_neurons: int, counts: np.ndarray, noise: float, update: str,
+                  max_sweeps: int, probed: np.ndarray, seed: np.random.SeedSequence) -> np.ndarray:
+    """One trial over all loads on one growing pattern set (clean input; ``counts`` increasing):
+    the patterns of load k are the first ``counts[k]`` of one random set, stored incrementally
+    where the rule allows. Returns (n_loads, 4) measures."""
+    from .. import patterns as pat
+    from ..classical import HopfieldNetwork
+
+    gen = np.random.default_rng(seed)
+    x = pat.random(int(counts[-1]), n_neurons, rng=gen)
+    net = HopfieldNetwork(n_neurons, rule=rule)
+    out = np.empty((len(counts), len(_MEASURES)))
+    for k, p in enumerate(counts):
+        if p > net.n_patterns:
+            net.store(x[net.n_patterns:p])
+        targets = x[:probed[k]]
+        probes = pat.flip(targets, noise, rng=gen) if noise > 0 else targets
+        res = net.recall(probes, update=update, max_sweeps=max_sweeps, rng=gen)
+        m = np.einsum("bi,bi->b", res.states.astype(np.float64), targets) / n_neurons
+        exact = np.all(res.states == targets, axis=1)
+        fixed = net.is_fixed_point(targets)
+        out[k] = [exact.mean(), m.mean(), ((1.0 - m) / 2.0).mean(), np.mean(fixed)]
+    return out
+
+
 def _run_task(args) -> np.ndarray:
+    if isinstance(args[2], np.ndarray):
+        return _nested_trial(*args)
     return _trial(*args)
 
 
@@ -153,6 +180,7 @@ def capacity_curve(
     update: str = "async",
     max_sweeps: int = 100,
     probes_per_trial: int | None = None,
+    nested: bool = True,
     rng=None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -180,6 +208,12 @@ def capacity_curve(
         Probe (and test for stability) only the first this many stored patterns of each trial
         (default: all P). The patterns are independent, so this is an unbiased subsample that
         trades precision for time at large P.
+    nested : bool, default=True
+        True: each trial draws one random set of :math:`P_{\\max}` patterns and measures every
+        load on its first P patterns, storing them incrementally (one task per trial; loads of
+        one trial share patterns, which smooths the curve and, for incremental rules such as
+        Hebb and Storkey, costs one storage of :math:`P_{\\max}` patterns instead of one per
+        load). False: fresh patterns for every (load, trial) pair (one task each).
     rng : int, numpy.random.SeedSequence or Generator, optional
         Root of the per-task seeds (``SeedSequence.spawn``); the same seed gives the same curve on
         any executor.
@@ -229,15 +263,26 @@ def capacity_curve(
         check_scalar(probes_per_trial, "probes_per_trial", numbers.Integral, min_val=1)
     if executor is not None and not isinstance(executor, Executor):
         raise TypeError(f"`executor` must be a concurrent.futures.Executor; got {type(executor).__name__}.")
+    if not isinstance(nested, bool):
+        raise TypeError(f"`nested` must be a bool; got {type(nested).__name__}.")
     root = _seed_sequence(rng)
     counts = np.maximum(1, np.rint(alphas * n)).astype(np.int64)
-    seeds = root.spawn(len(counts) * trials)
     probed = counts if probes_per_trial is None else np.minimum(counts, probes_per_trial)
-    tasks = [(rule_spec, n, int(p), float(noise), update, int(max_sweeps), int(probed[k]),
-              seeds[k * trials + t]) for k, p in enumerate(counts) for t in range(trials)]
     work = float(probed.sum() + counts.sum()) * n * n * trials
-    results = _map(tasks, executor, work=work, progress=progress)
-    per = np.asarray(results).reshape(len(counts), trials, len(_MEASURES))
+    if nested:
+        order = np.argsort(counts, kind="stable")
+        seeds = root.spawn(trials)
+        tasks = [(rule_spec, n, counts[order], float(noise), update, int(max_sweeps),
+                  probed[order], seeds[t]) for t in range(trials)]
+        results = np.asarray(_map(tasks, executor, work=work, progress=progress))
+        per = np.empty((len(counts), trials, len(_MEASURES)))
+        per[order] = results.transpose(1, 0, 2)
+    else:
+        seeds = root.spawn(len(counts) * trials)
+        tasks = [(rule_spec, n, int(p), float(noise), update, int(max_sweeps), int(probed[k]),
+                  seeds[k * trials + t]) for k, p in enumerate(counts) for t in range(trials)]
+        results = _map(tasks, executor, work=work, progress=progress)
+        per = np.asarray(results).reshape(len(counts), trials, len(_MEASURES))
     mean, std = per.mean(axis=1), per.std(axis=1, ddof=1) if trials > 1 else np.zeros_like(per[:, 0])
     cols = {}
     for j, name in enumerate(_MEASURES):
