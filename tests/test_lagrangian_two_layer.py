@@ -57,7 +57,7 @@ def test_effective_energy_non_increasing_and_limit_of_fast_memory(name, xi, rng)
     errors = []
     for tau_h in (1e-2, 1e-3):
         fast = TwoLayerNetwork(model.xi, L_v=model.L_v, L_h=model.L_h, tau_f=1.0, tau_h=tau_h)
-        steps = round(0.5 / (tau_h / 4))
+        steps = round(0.25 / (tau_h / 4))
         full = fast.run(v0, dt=tau_h / 4, n_steps=steps)
         limit = model.run(v0, dt=tau_h / 4, n_steps=steps)
         errors.append(np.max(np.abs(full.y[0] - limit.y[0])) / np.max(np.abs(limit.y[0])))
