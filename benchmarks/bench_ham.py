@@ -6,7 +6,7 @@ A 3-layer HAM 784 (identity) - 512 (tanh) - 10 (softmax), batch 256, τ = 1, Eul
 - ``gradient``: activations and dE/dg of every layer (our ``HAM.derivatives``);
 - ``inference``: 100 Euler steps ``x ← x - dt/τ · dE/dg`` (no energy recording).
 
-Implementations: ``hopfield`` on NumPy (float64, its public API with input checks) and on torch
+Implementations: ``hopfield`` on NumPy (float64 and float32, public API with input checks), on torch
 (float32, CPU); a naive torch version that gets dE/dg from ``torch.autograd.grad`` of the energy
 every step; and ``hamux`` on JAX (float32, ``jax.jit``; the 100 steps inside one
 ``lax.fori_loop``), run in its own environment ``/work/venvs/hamux`` (``pip install hamux jax
@@ -62,8 +62,9 @@ def bench_hopfield(w1, w2, xs, repeats):
     from hopfield.lagrangian import HAM, DenseSynapse, Layer, Softmax, Tanh
 
     out = {}
-    for backend in ("numpy", "torch"):
-        conv = (lambda a: a.astype(np.float64)) if backend == "numpy" else torch.from_numpy
+    convert = {"numpy": lambda a: a.astype(np.float64), "numpy32": lambda a: a,
+               "torch": torch.from_numpy}
+    for backend, conv in convert.items():
         ham = HAM([Layer(SIZES[0], "identity"), Layer(SIZES[1], Tanh(1.0)),
                    Layer(SIZES[2], Softmax(1.0))], [DenseSynapse(conv(w1)), DenseSynapse(conv(w2))])
         states = [conv(x) for x in xs]
@@ -218,7 +219,8 @@ def main(argv=None):
 
     ref = np.asarray(results["numpy"]["energy_value"])
     ref_final = np.asarray(results["numpy"]["final_energy"])
-    cols = [("numpy", "hopfield NumPy f64"), ("torch", "hopfield torch f32"),
+    cols = [("numpy", "hopfield NumPy f64"), ("numpy32", "hopfield NumPy f32"),
+            ("torch", "hopfield torch f32"),
             ("naive", "naive torch autograd f32")]
     if hamux is not None:
         cols.append(("hamux", "hamux JAX jit f32"))

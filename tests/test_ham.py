@@ -264,3 +264,13 @@ def test_inputs_are_not_modified(rng):
     ham.run(xs, dt=0.1, max_steps=5, clamp={0: np.ones(72, dtype=bool)})
     for a, b in zip(xs, before, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_float32_numpy_stays_float32(rng):
+    ham = HAM([Layer(5, "tanh"), Layer(3, "softmax", tau=0.5)],
+              [DenseSynapse(rng.normal(size=(3, 5)).astype(np.float32))])
+    xs = [rng.normal(size=(2, 5)).astype(np.float32), np.zeros((2, 3), dtype=np.float32)]
+    res = ham.run(xs, dt=0.1, max_steps=20)
+    assert res.states[0].dtype == np.float32 and res.energy.dtype == np.float32
+    ref = ham.run([x.astype(np.float64) for x in xs], dt=0.1, max_steps=20)
+    np.testing.assert_allclose(res.energy, ref.energy, rtol=1e-5, atol=1e-5)

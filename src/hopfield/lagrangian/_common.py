@@ -13,7 +13,8 @@ __all__ = ["as_array", "as_states", "check_tau", "like", "restore", "xp_of"]
 
 
 def as_array(x, name: str, *, ndim=None, shape=None):
-    """A float array: a torch tensor is kept (checked), anything else becomes a new float64 array."""
+    """A float array: a torch tensor is kept (checked), anything else becomes a new float array
+    (float32 input stays float32, everything else is float64)."""
     if is_torch_array(x):
         import torch
 
@@ -27,8 +28,9 @@ def as_array(x, name: str, *, ndim=None, shape=None):
         if not bool(torch.isfinite(x.detach()).all()):
             raise ValueError(f"`{name}` contains NaN or inf; every entry must be finite.")
         arr = x
-    else:
-        arr = check_finite_array(x, name, ndim=ndim)
+    else:  # float32 stays float32 (speed); everything else becomes float64
+        dtype = np.float32 if getattr(x, "dtype", None) == np.float32 else np.float64
+        arr = check_finite_array(x, name, ndim=ndim, dtype=dtype)
     if shape is not None and tuple(arr.shape) != tuple(shape):
         raise ValueError(f"`{name}` must have shape {tuple(shape)}; got {tuple(arr.shape)}.")
     return arr
