@@ -332,12 +332,12 @@ def test_exact_int_kernel_equals_float_kernel(update, rng):
     # the int64 (exact) and float64 specialisations of the kernel must agree where float is exact
     xi = hf.patterns.random(400, 60, rng=rng)
     dam = DenseAssociativeMemory(xi, F="rectified", n=4)
-    assert dam.exact and dam._tables.kernel_pq[0].dtype == np.int64
+    assert dam.exact and dam._tables.kernel_tables[0].dtype == np.int64
     probes = np.concatenate([hf.patterns.random(30, 60, rng=rng), hf.patterns.flip(xi[:30], 0.2,
                                                                                    rng=rng)])
     a = dam.recall(probes, update=update, trace=True, rng=11)
     dam._tables = dataclasses.replace(dam._tables, rtol=1e-300)  # float64 path, no tie slack
-    assert dam._tables.kernel_pq[0].dtype == np.float64
+    assert dam._tables.kernel_tables[0].dtype == np.float64
     b = dam.recall(probes, update=update, trace=True, rng=11)
     np.testing.assert_array_equal(a.states, b.states)
     np.testing.assert_array_equal(a.flips, b.flips)

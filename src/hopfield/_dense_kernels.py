@@ -77,8 +77,8 @@ def overlaps_serial(xt8, states, out):
 
 
 @njit(cache=True)
-def _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec):
-    """Fill ``s_vec`` with P + Q; return (T = Σ(P − Q), A = Σ(|P| + |Q|) or 0, shift M)."""
+def _rebuild(m, stab, dtab, atab, exp_mode, offset, need_abs, s_vec):
+    """Fill ``s_vec`` with S = P + Q; return (T = Σ(P − Q), A = Σ(|P| + |Q|) or 0, shift M)."""
     k = m.shape[0]
     shift = 0
     if exp_mode:
@@ -86,23 +86,16 @@ def _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec):
         for mu in range(1, k):
             if m[mu] > shift:
                 shift = m[mu]
-    t = ptab[0] - ptab[0]  # a zero of the tables' type (int64 when exact, else float64)
+    t = dtab[0] - dtab[0]  # a zero of the tables' type (int64 when exact, else float64)
     a = 0.0
+    base = offset - shift
+    for mu in range(k):
+        idx = m[mu] + base
+        s_vec[mu] = stab[idx]
+        t += dtab[idx]
     if need_abs:
         for mu in range(k):
-            idx = m[mu] - shift + offset
-            p = ptab[idx]
-            q = qtab[idx]
-            s_vec[mu] = p + q
-            t += p - q
-            a += abs(p) + abs(q)
-    else:
-        for mu in range(k):
-            idx = m[mu] - shift + offset
-            p = ptab[idx]
-            q = qtab[idx]
-            s_vec[mu] = p + q
-            t += p - q
+            a += atab[m[mu] + base]
     return t, a, shift
 
 
@@ -168,7 +161,7 @@ def _energy(m, ftab, exp_mode, offset, beta):
 
 @njit(cache=True)
 def _sweep_probe(
-    xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+    xtf, xt8, states, overlaps, clamp, stab, dtab, atab, ftab, exp_mode, offset, beta, rtol,
     order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out, converged_out,
     flips_out,
     b,
@@ -183,7 +176,7 @@ def _sweep_probe(
     state = seeds[b]
     order = np.arange(n)
     s_vec = work[b]
-    t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
+    t_sum, a_sum, _ = _rebuild(m, stab, dtab, atab, exp_mode, offset, need_abs, s_vec)
     total_flips = 0
     sweeps_out[b] = max_sweeps
     converged_out[b] = False
@@ -220,7 +213,7 @@ def _sweep_probe(
                 row8 = xt8[i]
                 for mu in range(k):
                     m[mu] += d * row8[mu]
-                t_sum, a_sum, _ = _rebuild(m, ptab, qtab, exp_mode, offset, need_abs, s_vec)
+                t_sum, a_sum, _ = _rebuild(m, stab, dtab, atab, exp_mode, offset, need_abs, s_vec)
                 flips += 1
         total_flips += flips
         if track:
@@ -238,7 +231,7 @@ def _sweep_probe(
 
 @njit(cache=True, parallel=True)
 def dense_async_sweeps(
-    xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+    xtf, xt8, states, overlaps, clamp, stab, dtab, atab, ftab, exp_mode, offset, beta, rtol,
     order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out, converged_out,
     flips_out,
 ):
@@ -254,9 +247,10 @@ def dense_async_sweeps(
         :math:`m = \xi\sigma` on entry; kept current.
     clamp : (B, N) bool
         Neurons that never change.
-    ptab, qtab : tables indexed by ``m - shift + offset``
-        :math:`P` and :math:`Q` (or their :math:`e^{-\beta M}`-scaled versions): int64 when
-        every decision sum is an exact integer below :math:`2^{63}`, else float64.
+    stab, dtab, atab : tables indexed by ``m - shift + offset``
+        :math:`P + Q`, :math:`P - Q` and :math:`|P| + |Q|` (or their
+        :math:`e^{-\beta M}`-scaled versions); ``stab`` and ``dtab`` are int64 when every decision
+        sum is an exact integer (below :math:`2^{53}`), else float64.
     ftab : float64 table
         :math:`F` (scaled likewise), for the energy.
     exp_mode : bool
@@ -264,7 +258,7 @@ def dense_async_sweeps(
     rtol : float
         :math:`|2\Delta_i| \le` ``rtol`` :math:`\sum_\mu(|P_\mu| + |Q_\mu|)` is a tie (0 when the
         tables hold exact integers and every sum stays below :math:`2^{53}`).
-    work : (B, K), the dtype of ``ptab``
+    work : (B, K), the dtype of ``stab``
         Scratch for :math:`S = P + Q`.
     trace : (B, max_sweeps + 1) or (B, 0) float64
         Energy after each sweep, or nothing.
@@ -273,7 +267,7 @@ def dense_async_sweeps(
     """
     for b in prange(states.shape[0]):
         _sweep_probe(
-            xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+            xtf, xt8, states, overlaps, clamp, stab, dtab, atab, ftab, exp_mode, offset, beta, rtol,
             order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out,
             converged_out, flips_out, b,
         )
@@ -281,14 +275,14 @@ def dense_async_sweeps(
 
 @njit(cache=True)
 def dense_async_sweeps_serial(
-    xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+    xtf, xt8, states, overlaps, clamp, stab, dtab, atab, ftab, exp_mode, offset, beta, rtol,
     order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out, converged_out,
     flips_out,
 ):
     """:func:`dense_async_sweeps` on one thread (small batches: no thread start-up cost)."""
     for b in range(states.shape[0]):
         _sweep_probe(
-            xtf, xt8, states, overlaps, clamp, ptab, qtab, ftab, exp_mode, offset, beta, rtol,
+            xtf, xt8, states, overlaps, clamp, stab, dtab, atab, ftab, exp_mode, offset, beta, rtol,
             order_code, tie_code, max_sweeps, seeds, work, energies, trace, sweeps_out,
             converged_out, flips_out, b,
         )

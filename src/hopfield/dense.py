@@ -113,11 +113,13 @@ class _Tables:
     rtol: float
 
     @property
-    def kernel_pq(self):
-        """P and Q for the kernel: exact int64 copies when ties are exact zeros, else float64."""
+    def kernel_tables(self):
+        """(P + Q, P − Q, |P| + |Q|) for the kernel; the first two exact int64 when ties are exact
+        zeros, else float64."""
+        s, d = self.p + self.q, self.p - self.q
         if self.rtol == 0.0:
-            return self.p.astype(np.int64), self.q.astype(np.int64)
-        return self.p, self.q
+            s, d = s.astype(np.int64), d.astype(np.int64)
+        return s, d, np.abs(self.p) + np.abs(self.q)
 
 
 # --------------------------------------------------------------------------- closed forms (§7)
@@ -514,8 +516,8 @@ class DenseAssociativeMemory:
         tb = self._tables
         overlaps = self._overlaps(s)
         seeds = gen.integers(0, 2**63, size=batch, dtype=np.uint64)
-        kp, kq = tb.kernel_pq
-        work = np.empty((batch, self.n_patterns), dtype=kp.dtype)
+        stab, dtab, atab = tb.kernel_tables
+        work = np.empty((batch, self.n_patterns), dtype=stab.dtype)
         energies = np.zeros(batch)
         etrace = np.zeros((batch, max_sweeps + 1)) if track else np.zeros((batch, 0))
         sweeps = np.zeros(batch, dtype=np.int64)
@@ -523,7 +525,7 @@ class DenseAssociativeMemory:
         flips = np.zeros(batch, dtype=np.int64)
         kernel = dense_async_sweeps if batch >= _PARALLEL_MIN_BATCH else dense_async_sweeps_serial
         kernel(
-            self._xtf, self._xt8, s, overlaps, mask, kp, kq, tb.f, tb.exp_mode, tb.offset,
+            self._xtf, self._xt8, s, overlaps, mask, stab, dtab, atab, tb.f, tb.exp_mode, tb.offset,
             self._beta, tb.rtol, ORDER_FIXED if fixed else ORDER_RANDOM, tie_code, max_sweeps,
             seeds, work, energies, etrace, sweeps, converged, flips,
         )
