@@ -101,7 +101,7 @@ def _figure(curves, rs, table, survey, n, path) -> None:
         a.errorbar(c.load, 100 * c.bit_error, yerr=100 * c.sem("bit_error"), marker="o", ms=3,
                    color=colors[rule], label=rule)
     a.axvline(rs.alpha_c, color="grey", lw=0.8)
-    a.text(rs.alpha_c, a.get_ylim()[1] * 0.9, " α_c ≈ 0.138", color="grey")
+    a.text(rs.alpha_c, a.get_ylim()[1] * 0.5, "α_c ≈ 0.138 ", color="grey", ha="right")
     a.set(xlabel="load α = P/N", ylabel="wrong bits after recall (%)",
           title=f"recall from the stored pattern (N = {n})")
     a.legend(fontsize=8)
