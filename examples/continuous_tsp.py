@@ -1,9 +1,10 @@
 """The continuous Hopfield network, and the travelling salesman with 4 and 10 cities.
 
 Hopfield (1984) made the neurons graded: C du/dt = -u/R + W g(u) + I with V = g(u) = tanh(λu). For
-symmetric W the energy E = -½VᵀWV - IᵀV + Σ (1/R) ∫ g⁻¹ never rises (THEORY.md §5). With the 1/N
-Hebb weights the gain λ plays the part of the inverse temperature: below λ = 1 every probe decays to
-V = 0, above it the network recalls, and as λ grows the outputs go to the corners ±1 of the
+symmetric W the energy E = -½VᵀWV - IᵀV + Σ (1/R) ∫ g⁻¹ never rises (THEORY.md §5). The gain λ
+plays the part of the inverse temperature: V = 0 is stable while λ times the largest eigenvalue of W
+is below 1 (about 1 for the 1/N Hebb weights at small load), so below λ ≈ 1 every probe decays to
+V = 0; above it the network recalls, and as λ grows the outputs go to the corners ±1 of the
 hypercube, where the fixed points are those of the binary network.
 
 Hopfield & Tank (1985) turned the same dynamics into a TSP heuristic: V[X, i] = "city X is at
@@ -152,7 +153,7 @@ def _figure(gains, cont, four, four_len, ten, ten_opt, ten_len, path) -> None:
     a.semilogx(gains, cont["rows"][:, 0], "o-", label="mean |V|")
     a.semilogx(gains, cont["rows"][:, 1], "s-", label="overlap with the pattern")
     a.axvline(1.0, color="grey", lw=0.8)
-    a.set(xlabel="gain λ", ylim=(-0.05, 1.05), title="gain: λ < 1 decays to 0, λ → ∞ gives ±1 corners")
+    a.set(xlabel="gain λ", ylim=(-0.05, 1.05), title="gain: λ ≲ 1 decays to 0, λ → ∞ gives ±1 corners")
     a.legend(fontsize=8)
 
     a = ax[0, 2]
