@@ -179,3 +179,15 @@ def test_validation_errors(rng):
     clf.fit(x, y, epochs=1)
     with pytest.raises(ValueError, match="trained on 4"):
         clf.predict(x[:, :3])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [2, 3, 20])
+def test_long_training_reaches_a_few_percent(n):
+    # the Figure 2 setting scaled to 8x8 digits: every power ends near 2 % (one image = 0.22 %)
+    pytest.importorskip("sklearn")
+    xtr, ytr, xte, yte = load_digits(rng=0)
+    clf = DAMClassifier(n_memories=100, n=n, rng=0).fit(xtr, ytr, epochs=200, X_val=xte,
+                                                         y_val=yte)
+    assert clf.history_.test_error[-20:].mean() < 0.04
+    assert clf.history_.train_error[-1] < 0.02
