@@ -157,3 +157,15 @@ def test_nested_and_unnested_agree_statistically():
     # non-incremental rule through the nested path: recomputed at each load
     p = an.capacity_curve("pseudoinverse", 100, [0.5, 0.9], trials=2, rng=0)
     assert np.all(p.fixed_fraction == 1.0)
+
+
+@pytest.mark.parametrize("update", ["async", "sync"])
+def test_noiseless_fixed_fraction_equals_is_fixed_point(update):
+    # from the stored pattern, "no flip in the run" is used as the fixed-point test
+    c = an.capacity_curve("hebb", 120, [0.2], trials=1, update=update, rng=21, nested=False)
+    seed = np.random.SeedSequence(21).spawn(1)[0]
+    x = hf.patterns.random(24, 120, rng=np.random.default_rng(seed))
+    net = hf.HopfieldNetwork(120)
+    net.store(x)
+    assert c.fixed_fraction[0] == np.mean(net.is_fixed_point(x))
+    assert 0 < c.fixed_fraction[0] < 1
