@@ -182,3 +182,20 @@ def test_cli_maxcut_gset_file_and_qubo(tmp_path, capsys):
     assert code == 0
     assert "best objective -4" in capsys.readouterr().out
     assert main(["maxcut", str(tmp_path / "missing.txt"), "--output", ""]) == 2
+
+
+def test_results_do_not_depend_on_thread_count(rng):
+    numba = pytest.importorskip("numba")
+    A = random_graph(50, 0.2, weights="pm1", rng=rng)
+    before = numba.get_num_threads()
+    try:
+        out = {}
+        for threads in (1, numba.config.NUMBA_NUM_THREADS):
+            numba.set_num_threads(threads)
+            out[threads] = [solve_maxcut(A, method=m, steps=40, replicas=5, rng=7).replica_values
+                            for m in hf.optimize.METHODS]
+    finally:
+        numba.set_num_threads(before)
+    one, many = out.values()
+    for a, b in zip(one, many, strict=True):
+        assert np.array_equal(a, b)
