@@ -53,6 +53,7 @@ _DEFAULT_STEPS = 1000
 _DEFAULT_REPLICAS = 8
 _CALIBRATION_STEPS = 64
 _MIN_STEPS = 32
+_MAX_ROUND_STEPS = 5000
 
 
 @dataclass(frozen=True)
@@ -301,13 +302,15 @@ def _minimise(model: IsingModel, *, method, steps, time_limit, replicas, beta_ra
             break
         remaining = time_limit - now
         if steps is None and meth.uses_steps:
-            # the first short round measures the cost of a sweep; the next one anneals as long
-            # as the remaining time allows (long anneals beat many short ones)
+            # the first short round measures the cost of a sweep; the next ones anneal as long
+            # as the remaining time allows, up to _MAX_ROUND_STEPS (beyond a few thousand
+            # sweeps, more replicas find the optimum more often than longer anneals: on G11 a
+            # replica reaches 564 with p ≈ 0.19 after 5000 sweeps and 0.25 after 20000)
             per_step = round_time / cur_steps
             fit = int(0.85 * remaining / per_step) if per_step > 0 else 2 * cur_steps
             if fit < _MIN_STEPS:
                 break
-            cur_steps = fit
+            cur_steps = min(fit, _MAX_ROUND_STEPS)
         elif remaining < round_time:
             break
     elapsed = time.perf_counter() - t0
@@ -345,7 +348,8 @@ default="metropolis"
     steps : int, optional
         Sweeps per replica (annealing length). Default 1000 without ``time_limit``; with a
         ``time_limit`` and no ``steps``, a first round of 64 sweeps measures the cost of a sweep
-        and the following rounds anneal as long as the remaining time allows.
+        and the following rounds anneal as long as the remaining time allows, at most 5000
+        sweeps each (then new replicas start).
     time_limit : float, optional
         Seconds; rounds of ``replicas`` new replicas run until it is spent (at least one round).
         Without it a single round runs and the result is reproducible from ``rng``.
