@@ -465,6 +465,8 @@ class ContinuousHopfieldNetwork:
             Start and end time. Default ``(0, steps * dt)``.
         steps : int, optional
             Number of steps of size ``dt`` (default ``ceil((t1 - t0) / dt)`` from ``t_span``).
+            With both ``t_span`` and ``steps`` the step is ``(t1 - t0) / steps`` and ``dt`` is
+            not used.
         dt : float, default=0.01
             Euler step; for the ``solve_ivp`` methods, the spacing of the saved times.
         method : "euler" or any :func:`scipy.integrate.solve_ivp` method, default="euler"
