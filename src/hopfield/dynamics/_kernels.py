@@ -45,6 +45,65 @@ def _p_plus(beta_h2):
     return e / (1.0 + e)
 
 
+@njit(cache=True)
+def _probe_sweeps(
+    wt, theta, eps, wdiag, s, h, clamp, order_code, tie_code, betas, state, e, trace_row, track
+):
+    """Sweeps of one probe (see :func:`async_sweeps`); returns (sweeps, converged, energy, flips)."""
+    n = s.shape[0]
+    max_sweeps = betas.shape[0]
+    order = np.arange(n)
+    total_flips = 0
+    if track:
+        trace_row[0] = e
+    for t in range(max_sweeps):
+        beta = betas[t]
+        deterministic = np.isinf(beta)
+        if order_code == ORDER_RANDOM:
+            for k in range(n - 1, 0, -1):  # Fisher–Yates
+                state, u = _uniform(state)
+                j = int(u * (k + 1))
+                tmp = order[k]
+                order[k] = order[j]
+                order[j] = tmp
+        flips = 0
+        for k in range(n):
+            i = order[k]
+            if clamp[i]:
+                continue
+            hi = h[i]
+            old = s[i]
+            if deterministic:
+                if hi > eps[i]:
+                    new = 1
+                elif hi < -eps[i]:
+                    new = -1
+                elif tie_code == TIE_KEEP:
+                    new = old
+                else:
+                    new = 1
+            else:
+                state, u = _uniform(state)
+                new = 1 if u < _p_plus(2.0 * beta * hi) else -1
+            if new != old:
+                d = float(new - old)
+                e += -d * hi - 0.5 * wdiag[i] * d * d
+                s[i] = new
+                row = wt[i]
+                for m in range(n):
+                    h[m] += d * row[m]
+                flips += 1
+        total_flips += flips
+        if track:
+            trace_row[t + 1] = e
+        if deterministic and flips == 0:
+            if track:
+                for r in range(t + 2, max_sweeps + 1):
+                    trace_row[r] = e
+            return t + 1, True, e, total_flips
+    return max_sweeps, False, e, total_flips
+
+
 @njit(cache=True, parallel=True)
 def async_sweeps(
     wt, theta, eps, wdiag, states, fields, clamp, order_code, tie_code, betas, seeds,
@@ -65,68 +124,35 @@ def async_sweeps(
 
     ``fields`` must hold :math:`S W^\top - \theta` on entry. A probe stops after the first
     deterministic sweep with no flip (``converged``) or after ``len(betas)`` sweeps. ``trace`` is
-    (batch, len(betas) + 1) for the energy after each sweep, or (batch, 0) for none.
+    (batch, len(betas) + 1) for the energy after each sweep, or (batch, 0) for none. Probes run
+    in parallel; :func:`async_sweeps_serial` is the same on one thread (no thread-pool start-up
+    cost for small batches).
     """
-    batch, n = states.shape
-    max_sweeps = betas.shape[0]
     track = trace.shape[1] > 0
-    for b in prange(batch):
-        s = states[b]
-        h = fields[b]
-        e = energies[b]
-        state = seeds[b]
-        order = np.arange(n)
-        total_flips = 0
-        sweeps_out[b] = max_sweeps
-        converged_out[b] = False
-        if track:
-            trace[b, 0] = e
-        for t in range(max_sweeps):
-            beta = betas[t]
-            deterministic = np.isinf(beta)
-            if order_code == ORDER_RANDOM:
-                for k in range(n - 1, 0, -1):  # Fisher–Yates
-                    state, u = _uniform(state)
-                    j = int(u * (k + 1))
-                    tmp = order[k]
-                    order[k] = order[j]
-                    order[j] = tmp
-            flips = 0
-            for k in range(n):
-                i = order[k]
-                if clamp[b, i]:
-                    continue
-                hi = h[i]
-                old = s[i]
-                if deterministic:
-                    if hi > eps[i]:
-                        new = 1
-                    elif hi < -eps[i]:
-                        new = -1
-                    elif tie_code == TIE_KEEP:
-                        new = old
-                    else:
-                        new = 1
-                else:
-                    state, u = _uniform(state)
-                    new = 1 if u < _p_plus(2.0 * beta * hi) else -1
-                if new != old:
-                    d = float(new - old)
-                    e += -d * hi - 0.5 * wdiag[i] * d * d
-                    s[i] = new
-                    row = wt[i]
-                    for m in range(n):
-                        h[m] += d * row[m]
-                    flips += 1
-            total_flips += flips
-            if track:
-                trace[b, t + 1] = e
-            if deterministic and flips == 0:
-                sweeps_out[b] = t + 1
-                converged_out[b] = True
-                if track:
-                    for r in range(t + 2, max_sweeps + 1):
-                        trace[b, r] = e
-                break
+    for b in prange(states.shape[0]):
+        sw, cv, e, fl = _probe_sweeps(
+            wt, theta, eps, wdiag, states[b], fields[b], clamp[b], order_code, tie_code, betas,
+            seeds[b], energies[b], trace[b], track,
+        )
+        sweeps_out[b] = sw
+        converged_out[b] = cv
         energies[b] = e
-        flips_out[b] = total_flips
+        flips_out[b] = fl
+
+
+@njit(cache=True)
+def async_sweeps_serial(
+    wt, theta, eps, wdiag, states, fields, clamp, order_code, tie_code, betas, seeds,
+    energies, trace, sweeps_out, converged_out, flips_out,
+):
+    """:func:`async_sweeps` on one thread."""
+    track = trace.shape[1] > 0
+    for b in range(states.shape[0]):
+        sw, cv, e, fl = _probe_sweeps(
+            wt, theta, eps, wdiag, states[b], fields[b], clamp[b], order_code, tie_code, betas,
+            seeds[b], energies[b], trace[b], track,
+        )
+        sweeps_out[b] = sw
+        converged_out[b] = cv
+        energies[b] = e
+        flips_out[b] = fl

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# below this batch size the thread pool's start-up costs more than the parallel sweeps save
+_PARALLEL_MIN_BATCH = 8
+
 __all__ = ["UPDATES", "AbstractUpdate", "Asynchronous", "RawRecall", "Synchronous"]
 
 
@@ -65,7 +68,7 @@ class Asynchronous(AbstractUpdate):
         self.order = order  # "random" or "fixed"; the Numba kernels are imported on first run
 
     def run(self, w, theta, field, eps, states, clamp, tie_code, betas, rng, track):
-        from ._kernels import ORDER_FIXED, ORDER_RANDOM, async_sweeps
+        from ._kernels import ORDER_FIXED, ORDER_RANDOM, async_sweeps, async_sweeps_serial
 
         batch = states.shape[0]
         symmetric = np.array_equal(w, w.T)
@@ -78,7 +81,8 @@ class Asynchronous(AbstractUpdate):
         flips = np.zeros(batch, dtype=np.int64)
         wt = np.ascontiguousarray(w.T)
         order = ORDER_RANDOM if self.order == "random" else ORDER_FIXED
-        async_sweeps(
+        kernel = async_sweeps if batch >= _PARALLEL_MIN_BATCH else async_sweeps_serial
+        kernel(
             wt, theta, eps, np.ascontiguousarray(np.diag(w)), states, fields, clamp, order,
             tie_code, betas, seeds, energies, trace, sweeps, converged, flips,
         )
