@@ -199,3 +199,13 @@ def test_results_do_not_depend_on_thread_count(rng):
     one, many = out.values()
     for a, b in zip(one, many, strict=True):
         assert np.array_equal(a, b)
+
+
+def test_corner_cases_edgeless_graph_and_single_spin():
+    r = solve_maxcut(np.zeros((3, 3)), steps=5, replicas=2, rng=0)
+    assert r.cut == 0.0 and not np.signbit(r.cut)
+    one = hf.optimize.solve_ising(hf.optimize.IsingModel(np.zeros((1, 1)), [0.5]), steps=5,
+                                  replicas=2, rng=0)
+    assert one.x.tolist() == [1] and one.value == -0.5
+    q = hf.optimize.solve_qubo(hf.optimize.QUBO(np.array([[2.0]])), steps=5, replicas=1, rng=0)
+    assert q.x.tolist() == [0] and q.value == 0.0

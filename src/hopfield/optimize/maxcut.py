@@ -126,7 +126,7 @@ def solve_maxcut(graph, *, method="metropolis", steps: int | None = None,
     6.0
     """
     model = maxcut_ising(graph)
-    quarter = -0.25 * float(model._J.sum())  # ¼ΣA, since J = −A
+    quarter = -0.25 * float(model._J.sum()) + 0.0  # ¼ΣA, since J = −A (+ 0.0: no −0.0)
 
     def to_value(e):
         return quarter - 0.5 * e
