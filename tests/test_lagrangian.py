@@ -206,3 +206,12 @@ def test_float32_and_batch_shapes(rng):
     for L in (Tanh(), Softmax(), LayerNorm(), SphericalNorm()):
         assert L.value(x).shape == (2, 3) and L.activation(x).shape == x.shape
         assert L.activation(x).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", sorted(hf.lagrangian.LAGRANGIANS))
+def test_every_registry_entry_with_defaults(name, rng):
+    L = make_lagrangian(name)
+    x = rng.normal(size=(3, 5))
+    np.testing.assert_allclose(L.activation(x), _numerical_gradient(L, x), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(L.energy(x), np.sum(x * L.activation(x), axis=1) - L.value(x))
+    assert isinstance(L.convex, bool) and isinstance(L.elementwise, bool)
