@@ -170,8 +170,8 @@ def mattis_overlap(temperature: float) -> float:
     Examples
     --------
     >>> import hopfield as hf
-    >>> round(hf.analysis.mattis_overlap(0.5), 3)
-    0.957
+    >>> round(hf.analysis.mattis_overlap(0.5), 4)
+    0.9575
     """
     check_scalar(temperature, "temperature", numbers.Real, min_val=0.0)
     if temperature == 0:
@@ -209,7 +209,7 @@ def mceliece_capacity(n_neurons, *, all_patterns: bool = False) -> float:
     9.4
     """
     n = _check_n(n_neurons)
-    return n / ((4.0 if all_patterns else 2.0) * np.log(n))
+    return n / ((4.0 if all_patterns else 2.0) * math.log(n))
 
 
 def storkey_capacity(n_neurons) -> float:
@@ -220,7 +220,7 @@ def storkey_capacity(n_neurons) -> float:
     THEORY.md §2.3: A. Storkey, ICANN'97, 451–456 (1997) (capacity as stated on Storkey's homepage).
     """
     n = _check_n(n_neurons)
-    return n / np.sqrt(2.0 * np.log(n))
+    return n / math.sqrt(2.0 * math.log(n))
 
 
 def one_step_error_rate(n_neurons, n_patterns):
