@@ -36,6 +36,8 @@ def test_capacity_same_seed_same_numbers(tmp_path):
     assert not (tmp_path / "a" / "capacity.png").exists()
     assert main([*_SEEDED[:-2], "4", "--no-plot", "--output-dir", str(tmp_path / "c")]) == 0
     assert (tmp_path / "c" / "capacity.csv").read_text() != a
+    assert main([*_SEEDED, "--probes-per-trial", "2", "--output-dir", str(tmp_path / "d")]) == 0
+    assert len((tmp_path / "d" / "capacity.csv").read_text().splitlines()) == 3
 
 
 @pytest.mark.slow
@@ -69,6 +71,7 @@ def test_capacity_dask_scheduler(tmp_path):
         (["--loads", "-0.1"], "loads"),
         (["--workers", "0"], "--workers"),
         (["--trials", "0"], "trials"),
+        (["--probes-per-trial", "0"], "probes_per_trial"),
     ],
 )
 def test_capacity_errors(tmp_path, capsys, argv, match):

@@ -29,6 +29,8 @@ def add_parser(sub) -> None:
     p.add_argument("--noise", type=float, default=0.0, help="fraction of bits flipped per probe")
     p.add_argument("--update", choices=("async", "sequential", "sync"), default="async",
                    help="update schedule")
+    p.add_argument("--probes-per-trial", type=int, default=None, metavar="K",
+                   help="probe only K stored patterns per trial (default: all P)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same pattern sets per rule)")
     p.add_argument("--workers", type=int, default=1,
                    help="local worker processes (1: run in this process)")
@@ -123,7 +125,8 @@ def run(args) -> int:
         for rule in rules:
             curves.append(hf.analysis.capacity_curve(
                 rule, args.neurons, loads, trials=args.trials, noise=args.noise,
-                update=args.update, rng=args.seed, executor=executor, progress=Progress(rule)))
+                update=args.update, probes_per_trial=args.probes_per_trial, rng=args.seed,
+                executor=executor, progress=Progress(rule)))
     finally:
         if close is not None:
             close()
