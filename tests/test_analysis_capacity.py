@@ -169,3 +169,10 @@ def test_noiseless_fixed_fraction_equals_is_fixed_point(update):
     net.store(x)
     assert c.fixed_fraction[0] == np.mean(net.is_fixed_point(x))
     assert 0 < c.fixed_fraction[0] < 1
+
+
+def test_csv_records_protocol():
+    c = an.capacity_curve("hebb", 50, [0.1], trials=1, probes_per_trial=2, nested=False, rng=0)
+    head, row = c.to_csv().splitlines()
+    assert head.endswith(",nested,probes_per_trial") and row.endswith(",False,2")
+    assert an.capacity_curve("hebb", 50, [0.1], trials=1, rng=0).to_csv().endswith(",True,\n")

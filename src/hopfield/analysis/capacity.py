@@ -53,6 +53,10 @@ class CapacityCurve:
         Mean fraction of wrong bits, :math:`(1 - m)/2`.
     fixed_fraction, fixed_fraction_std : ndarray of float
         Fraction of stored patterns that are exact fixed points.
+    nested : bool
+        Whether each trial measured all loads on one growing pattern set.
+    probes_per_trial : int or None
+        Patterns probed per trial (None: all P).
     """
 
     rule: str
@@ -70,6 +74,8 @@ class CapacityCurve:
     bit_error_std: np.ndarray
     fixed_fraction: np.ndarray
     fixed_fraction_std: np.ndarray
+    nested: bool = True
+    probes_per_trial: int | None = None
 
     #: names of the per-load columns
     COLUMNS = ("load", "n_patterns", "recall_rate", "recall_rate_std", "overlap", "overlap_std",
@@ -84,16 +90,18 @@ class CapacityCurve:
         return getattr(self, f"{measure}_std") / np.sqrt(self.trials)
 
     def to_csv(self, path=None) -> str:
-        """The table as CSV (header row; ``rule``, ``n_neurons``, ``noise``, ``update`` repeated
-        on each row); written to ``path`` if given, and returned as a string."""
+        """The table as CSV (header row; the run's settings repeated on each row); written to
+        ``path`` if given, and returned as a string."""
         buf = io.StringIO()
-        head = ("rule", "n_neurons", "noise", "update", "trials", *self.COLUMNS)
+        head = ("rule", "n_neurons", "noise", "update", "trials", *self.COLUMNS, "nested",
+                "probes_per_trial")
         buf.write(",".join(head) + "\n")
         for r in range(len(self)):
             vals = [self.rule, str(self.n_neurons), repr(self.noise), self.update, str(self.trials)]
             for c in self.COLUMNS:
                 v = getattr(self, c)[r]
                 vals.append(str(int(v)) if c == "n_patterns" else f"{float(v):.10g}")
+            vals += [str(self.nested), "" if self.probes_per_trial is None else str(self.probes_per_trial)]
             buf.write(",".join(vals) + "\n")
         text = buf.getvalue()
         if path is not None:
@@ -290,7 +298,9 @@ def capacity_curve(
         cols[name], cols[f"{name}_std"] = mean[:, j], std[:, j]
     name = rule_spec if isinstance(rule_spec, str) else rule_spec.name
     return CapacityCurve(rule=name, n_neurons=n, noise=float(noise), update=update,
-                         trials=int(trials), load=counts / n, n_patterns=counts, **cols)
+                         trials=int(trials), load=counts / n, n_patterns=counts, **cols,
+                         nested=nested,
+                         probes_per_trial=None if probes_per_trial is None else int(probes_per_trial))
 
 
 def _check_rule(rule):
