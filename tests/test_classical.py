@@ -329,3 +329,17 @@ def test_parallel_kernel_is_deterministic_across_thread_counts(rng):
         numba.set_num_threads(before)
     assert_array_equal(one.states, many.states)
     assert_array_equal(one.flips, many.flips)
+
+
+def test_derived_quantities_follow_new_patterns(rng):
+    """Cached couplings and field functions must be rebuilt when patterns are stored."""
+    x = hf.patterns.random(3, 64, rng=rng)
+    net = hf.HopfieldNetwork(64)
+    net.store(x[:1])
+    r1 = net.recall(x[1], update="sequential")
+    assert not np.array_equal(r1.states, x[1])  # only pattern 0 (or its negation) is an attractor
+    net.store(x[1:])
+    for k in range(3):
+        assert_array_equal(net.recall(x[k], update="sequential").states, x[k])
+    other = hf.HopfieldNetwork.from_weights(net.weights)
+    assert_allclose(net.energy(x), other.energy(x))

@@ -33,6 +33,7 @@ from ._validation import (
     check_weights,
 )
 from .dynamics import UPDATES, AbstractUpdate
+from .dynamics.updates import Coupling
 from .rules import RULES, AbstractRule, Hebb, _hebb_scale, get_rule
 
 __all__ = ["HopfieldNetwork", "RecallResult"]
@@ -142,6 +143,31 @@ class HopfieldNetwork:
         self._extra_theta = check_thresholds(thresholds, n)  # user thresholds, own space
         self._patterns = np.zeros((0, n), dtype=np.int8)  # bipolar
 
+    # ------------------------------------------------------------------ cached derived quantities
+    @property
+    def _w(self) -> np.ndarray:
+        return self.__w
+
+    @_w.setter
+    def _w(self, value: np.ndarray) -> None:
+        self.__w = value
+        self._cache = {}
+
+    @property
+    def _extra_theta(self) -> np.ndarray:
+        return self.__theta
+
+    @_extra_theta.setter
+    def _extra_theta(self, value: np.ndarray) -> None:
+        self.__theta = value
+        self._cache = {}
+
+    def _coupling(self) -> Coupling:
+        """W with its transpose, diagonal, symmetry and tie tolerances, once per weight matrix."""
+        if "coupling" not in self._cache:
+            self._cache["coupling"] = Coupling.build(self._w, self._extra_theta, _TIE_RTOL)
+        return self._cache["coupling"]
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_weights(cls, weights, thresholds=None, *, states: str = "bipolar") -> HopfieldNetwork:
@@ -247,6 +273,7 @@ class HopfieldNetwork:
         else:
             self._w = self._rule._weights(np.concatenate([self._patterns, x]))
         self._patterns = np.concatenate([self._patterns, x])
+        self._cache = {}  # the field function may read the patterns
 
     # ------------------------------------------------------------------ energy and fields
     def energy(self, states) -> np.ndarray | float:
@@ -289,6 +316,8 @@ class HopfieldNetwork:
         With :math:`W = c\,\Xi^\top\Xi` (minus its diagonal :math:`cP`), the fields
         :math:`c\,(S\Xi^\top)\Xi - cPS - \theta` cost :math:`2BNP` instead of :math:`BN^2`.
         """
+        if "field" in self._cache:
+            return self._cache["field"]
         theta, rule, x = self._extra_theta, self._rule, self._patterns
         if isinstance(rule, Hebb) and 0 < x.shape[0] and 2 * x.shape[0] < self.n_neurons:
             xf = x.astype(np.float64)
@@ -303,10 +332,11 @@ class HopfieldNetwork:
 
             def field(s):
                 return s.astype(np.float64) @ wt - theta
+        self._cache["field"] = field
         return field
 
     def _tie_eps(self) -> np.ndarray:
-        return _TIE_RTOL * (np.abs(self._w).sum(axis=1) + np.abs(self._extra_theta))
+        return self._coupling().eps
 
     # ------------------------------------------------------------------ recall
     def recall(
@@ -358,7 +388,7 @@ class HopfieldNetwork:
         betas = _betas(temperature, max_sweeps, binary=self.is_binary)
         mask = _clamp_mask(clamp, s.shape)
         raw = schedule.run(
-            self._w, self._extra_theta, self._field_function(), self._tie_eps(), s, mask, _TIES[tie],
+            self._coupling(), self._extra_theta, self._field_function(), s, mask, _TIES[tie],
             betas, check_rng(rng), bool(trace),
         )
         energy = self._energy_to_own(raw.energy)
@@ -397,6 +427,7 @@ class HopfieldNetwork:
         net._w = np.array(arrays["weights"], dtype=np.float64, copy=True)
         net._extra_theta = theta
         net._patterns = np.array(pats, copy=True)
+        net._cache = {}
         if isinstance(net._rule, Hebb) and pats.shape[0] and not np.allclose(
             net._rule._weights(pats), net._w, rtol=0, atol=1e-9
         ):

@@ -20,7 +20,40 @@ import numpy as np
 # below this batch size the thread pool's start-up costs more than the parallel sweeps save
 _PARALLEL_MIN_BATCH = 8
 
-__all__ = ["UPDATES", "AbstractUpdate", "Asynchronous", "RawRecall", "Synchronous"]
+__all__ = ["UPDATES", "AbstractUpdate", "Asynchronous", "Coupling", "RawRecall", "Synchronous"]
+
+
+@dataclass(frozen=True)
+class Coupling:
+    r"""Weights with what every run needs from them, computed once per weight matrix.
+
+    Attributes
+    ----------
+    w : ndarray (N, N)
+        Weights (bipolar space).
+    wt : ndarray (N, N)
+        C-contiguous Wᵀ (``w`` itself when W is symmetric): row i is column i of W.
+    diag : ndarray (N,)
+        Self-couplings :math:`w_{ii}`.
+    symmetric : bool
+        Whether W equals Wᵀ exactly.
+    eps : ndarray (N,)
+        Tie tolerance per neuron: a field with :math:`|h_i| \le \epsilon_i` is a tie.
+    """
+
+    w: np.ndarray
+    wt: np.ndarray
+    diag: np.ndarray
+    symmetric: bool
+    eps: np.ndarray
+
+    @classmethod
+    def build(cls, w: np.ndarray, theta: np.ndarray, tie_rtol: float) -> Coupling:
+        """Precompute from clean float64 ``w`` and ``theta``."""
+        symmetric = bool(np.array_equal(w, w.T))
+        wt = w if symmetric else np.ascontiguousarray(w.T)
+        eps = tie_rtol * (np.abs(w).sum(axis=1) + np.abs(theta))
+        return cls(w, wt, np.ascontiguousarray(np.diag(w)), symmetric, eps)
 
 
 @dataclass
@@ -49,7 +82,7 @@ class AbstractUpdate(abc.ABC):
     descends_energy: bool = False
 
     @abc.abstractmethod
-    def run(self, w, theta, field, eps, states, clamp, tie_code, betas, rng, track) -> RawRecall:
+    def run(self, coupling, theta, field, states, clamp, tie_code, betas, rng, track) -> RawRecall:
         """Run up to ``len(betas)`` sweeps."""
 
 
@@ -67,11 +100,10 @@ class Asynchronous(AbstractUpdate):
     def __init__(self, order: str = "random"):
         self.order = order  # "random" or "fixed"; the Numba kernels are imported on first run
 
-    def run(self, w, theta, field, eps, states, clamp, tie_code, betas, rng, track):
+    def run(self, coupling, theta, field, states, clamp, tie_code, betas, rng, track):
         from ._kernels import ORDER_FIXED, ORDER_RANDOM, async_sweeps, async_sweeps_serial
 
         batch = states.shape[0]
-        symmetric = np.array_equal(w, w.T)
         fields = field(states)
         energies = _energy_from_field(theta, states, fields)
         trace = np.zeros((batch, len(betas) + 1)) if track else np.zeros((batch, 0))
@@ -79,16 +111,15 @@ class Asynchronous(AbstractUpdate):
         sweeps = np.zeros(batch, dtype=np.int64)
         converged = np.zeros(batch, dtype=np.bool_)
         flips = np.zeros(batch, dtype=np.int64)
-        wt = np.ascontiguousarray(w.T)
         order = ORDER_RANDOM if self.order == "random" else ORDER_FIXED
         kernel = async_sweeps if batch >= _PARALLEL_MIN_BATCH else async_sweeps_serial
         kernel(
-            wt, theta, eps, np.ascontiguousarray(np.diag(w)), states, fields, clamp, order,
+            coupling.wt, theta, coupling.eps, coupling.diag, states, fields, clamp, order,
             tie_code, betas, seeds, energies, trace, sweeps, converged, flips,
         )
-        if not symmetric:
+        if not coupling.symmetric:
             # ΔE from the field is exact only for symmetric W: recompute the final energy.
-            energies = _energy_from_field(theta, states, states.astype(np.float64) @ w.T - theta)
+            energies = _energy_from_field(theta, states, field(states))
             if track:
                 trace[:] = np.nan
                 trace[:, -1] = energies
@@ -101,7 +132,8 @@ class Synchronous(AbstractUpdate):
 
     descends_energy = False  # it descends Goles' two-step Lyapunov function, not E
 
-    def run(self, w, theta, field, eps, states, clamp, tie_code, betas, rng, track):
+    def run(self, coupling, theta, field, states, clamp, tie_code, betas, rng, track):
+        eps = coupling.eps
         batch = states.shape[0]
         s = states
         prev = np.zeros_like(s)
