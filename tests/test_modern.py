@@ -17,6 +17,14 @@ from hopfield.modern import (
     separation_threshold,
 )
 
+try:
+    import torch
+except ImportError:  # the NumPy tests run without the torch extra
+    torch = None
+
+
+needs_torch = pytest.mark.skipif(torch is None, reason="needs torch (hopfield[torch])")
+
 
 def sphere_patterns(rng, n=1000, d=64, norm=8.0):
     x = rng.normal(size=(n, d))
@@ -313,6 +321,22 @@ def test_save_load_roundtrip(tmp_path, rng):
     np.testing.assert_array_equal(back.patterns, x)
 
 
+def test_array_api_strict_namespace(rng):
+    """The core uses only the array API standard: array_api_strict in, array_api_strict out."""
+    xs = pytest.importorskip("array_api_strict")
+    x = 2 * rng.normal(size=(100, 16))
+    q = x[:3] + 0.1 * rng.normal(size=(3, 16))
+    ref = ModernHopfieldNetwork(x, beta=0.5)
+    net = ModernHopfieldNetwork(xs.asarray(x), beta=0.5)
+    r = net.retrieve(xs.asarray(q), steps=None)
+    assert type(r.states).__module__.startswith("array_api_strict")
+    np.testing.assert_allclose(np.asarray(r.states), ref.retrieve(q, steps=None).states, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(net.update(xs.asarray(q), chunk_size=7)), ref.update(q),
+                               atol=1e-12)
+    np.testing.assert_allclose(np.asarray(net.energy(xs.asarray(q))), ref.energy(q), rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(net.separation()), ref.separation(), rtol=1e-12)
+
+
 def test_array_api_helpers():
     x = np.array([[1000.0, 1000.0], [-np.inf, -np.inf], [0.0, math.log(3.0)]])
     lse = aa.logsumexp(x, axis=-1)
@@ -322,13 +346,13 @@ def test_array_api_helpers():
 
 
 # ------------------------------------------------------------------ torch (array API)
-torch = pytest.importorskip("torch")
 
 
 def _devices():
-    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+    return ["cpu"] + (["cuda"] if torch is not None and torch.cuda.is_available() else [])
 
 
+@needs_torch
 @pytest.mark.parametrize("device", _devices())
 def test_torch_in_torch_out_same_device(theory_net, rng, device):
     x, net_np = theory_net
@@ -346,6 +370,7 @@ def test_torch_in_torch_out_same_device(theory_net, rng, device):
     np.testing.assert_allclose(net.separation().cpu().numpy(), net_np.separation(), rtol=1e-12)
 
 
+@needs_torch
 def test_torch_autograd_energy_gradient(theory_net, rng):
     x, _ = theory_net
     for beta in (0.1, 1.0):
@@ -358,6 +383,7 @@ def test_torch_autograd_energy_gradient(theory_net, rng):
         np.testing.assert_allclose(net.energy_gradient(xi.detach()).numpy(), analytic, atol=1e-12)
 
 
+@needs_torch
 def test_torch_gradients_flow_to_patterns_through_retrieval(rng):
     x = torch.tensor(rng.normal(size=(20, 8)), requires_grad=True)
     q = torch.tensor(rng.normal(size=(3, 8)), requires_grad=True)
@@ -368,6 +394,7 @@ def test_torch_gradients_flow_to_patterns_through_retrieval(rng):
     assert q.grad is not None and q.grad.abs().sum() > 0
 
 
+@needs_torch
 @pytest.mark.parametrize("beta", [0.125, 1.0])
 def test_one_step_equals_sdpa(theory_net, rng, beta):
     x, _ = theory_net
@@ -379,6 +406,7 @@ def test_one_step_equals_sdpa(theory_net, rng, beta):
     np.testing.assert_allclose(ours.numpy(), sdpa.numpy(), atol=1e-12)
 
 
+@needs_torch
 def test_update_equals_transformer_attention_eq10(rng):
     """Z = softmax(Q Kᵀ/√d_k) V = softmax(β R W_Q W_Kᵀ Yᵀ) Y W_K W_V (eq. 10)."""
     d_y, d_r, d_k, d_v, n, s = 12, 10, 16, 7, 30, 5
@@ -398,6 +426,7 @@ def test_update_equals_transformer_attention_eq10(rng):
     np.testing.assert_allclose(zt.numpy(), z, atol=1e-10)
 
 
+@needs_torch
 def test_torch_validation_and_save_refuses_tensors(tmp_path):
     with pytest.raises(ValueError, match="NaN"):
         ModernHopfieldNetwork(torch.tensor([[1.0, float("nan")]]))
