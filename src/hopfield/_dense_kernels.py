@@ -32,7 +32,8 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
-from .dynamics._kernels import ORDER_FIXED, ORDER_RANDOM, TIE_KEEP, TIE_PLUS, _uniform
+from ._rng_kernels import uniform as _uniform
+from .dynamics._kernels import ORDER_FIXED, ORDER_RANDOM, TIE_KEEP, TIE_PLUS
 
 __all__ = [
     "ORDER_FIXED",

@@ -10,39 +10,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .._rng_kernels import p_plus as _p_plus
+from .._rng_kernels import uniform as _uniform
+
 ORDER_RANDOM = 0  # new random permutation every sweep
 ORDER_FIXED = 1  # neurons 0, 1, ..., N-1
 TIE_KEEP = 0
 TIE_PLUS = 1
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_INV53 = 1.0 / 9007199254740992.0
-
-
-@njit(cache=True, inline="always")
-def _uniform(state):
-    """splitmix64: returns the advanced state and a double uniform on [0, 1)."""
-    state = state + _GOLDEN
-    z = state
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return state, float(z >> _S11) * _INV53
-
-
-@njit(cache=True, inline="always")
-def _p_plus(beta_h2):
-    """Heat-bath probability of +1, 1 / (1 + exp(-2βh)), without overflow."""
-    if beta_h2 >= 0.0:
-        return 1.0 / (1.0 + np.exp(-beta_h2))
-    e = np.exp(beta_h2)
-    return e / (1.0 + e)
 
 
 @njit(cache=True)

@@ -17,28 +17,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_INV53 = 1.0 / 9007199254740992.0
+from .._rng_kernels import uniform as _uniform
+
 # |2βf| beyond this decides the heat-bath update outright: the other outcome has probability
 # below e^{-37} ≈ 1e-16, under the resolution of the 53-bit uniform, so no draw is spent.
 _SURE = 37.0
-
-
-@njit(cache=True, inline="always")
-def _uniform(state):
-    """splitmix64: the advanced state and a double uniform on [0, 1)."""
-    state = state + _GOLDEN
-    z = state
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    z = z ^ (z >> _S31)
-    return state, float(z >> _S11) * _INV53
 
 
 @njit(cache=True)
