@@ -35,8 +35,9 @@ def main(argv=None) -> dict:
         print(f"{name}: overlap {hf.patterns.overlap(probe, target):+.2f} -> "
               f"{hf.patterns.overlap(state, target):+.2f}")
     assert np.all(np.diff(result.energy_trace, axis=1) <= 1e-9), "energy rose under async updates"
+    traces = [t[: n + 1] for t, n in zip(result.energy_trace, result.sweeps, strict=True)]
     hf.plot.recall_figure(data.patterns, probes, result.states, data.shape, names=data.names,
-                          energy_traces=result.energy_trace, path=args.output)
+                          energy_traces=traces, path=args.output)
     print(f"figure: {args.output}")
     return {"overlaps": hf.patterns.overlap(result.states, data.patterns), "trace": result.energy_trace}
 

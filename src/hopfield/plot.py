@@ -49,6 +49,7 @@ def recall_figure(targets, probes, recalled, shape, *, names=None, energy_traces
             ax = axes[r, 3]
             ax.plot(np.asarray(energy_traces[r]), marker="o", ms=3)
             ax.set_xlabel("sweep")
+            ax.xaxis.get_major_locator().set_params(integer=True)
             if r == 0:
                 ax.set_title(titles[3])
     fig.tight_layout()

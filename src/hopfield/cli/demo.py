@@ -68,7 +68,8 @@ def run(args) -> int:
     print(f"{exact}/{len(letters)} letters recalled exactly.")
     if args.output:
         path = Path(args.output)
+        traces = [t[: n + 1] for t, n in zip(res.energy_trace, res.sweeps, strict=True)]
         hf.plot.recall_figure(data.patterns, probes, res.states, data.shape, names=data.names,
-                              energy_traces=res.energy_trace, path=path)
+                              energy_traces=traces, path=path)
         print(f"Figure written to {path}")
     return 0
