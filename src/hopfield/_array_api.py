@@ -114,13 +114,16 @@ def to_scalar(x) -> float:
 def exp_shifted(s, m, xp):
     """``exp(s - m)``; for a NumPy ``s`` that the caller owns (a fresh temporary), in place.
 
-    Saves two ``s``-sized temporaries on the NumPy path (the difference and the exponential);
-    other namespaces get the functional expression (in-place ops would break autograd).
+    Saves two ``s``-sized temporaries (the difference and the exponential) on NumPy, and on
+    torch when no gradient is being recorded; otherwise the functional expression (in-place ops
+    would break autograd).
     """
     if is_numpy(s) and s.flags.writeable and np.broadcast_shapes(s.shape, m.shape) == s.shape:
         np.subtract(s, m, out=s)
         np.exp(s, out=s)
         return s
+    if is_torch(s) and not s.requires_grad and not m.requires_grad:
+        return s.sub_(m).exp_()     # no autograd graph to protect: reuse the buffer
     return xp.exp(s - m)
 
 

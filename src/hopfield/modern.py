@@ -60,8 +60,8 @@ __all__ = [
 def _scores(xi, keys, beta, xp):
     """β ξ Kᵀ: states (..., q, d), keys (..., n, d) -> (..., q, n)."""
     s = xp.matmul(xi, xp.matrix_transpose(keys))
-    if aa.is_numpy(s) and np.ndim(beta) == 0:
-        s *= beta               # NumPy: scale the fresh product in place (no second buffer)
+    if np.ndim(beta) == 0 and (aa.is_numpy(s) or (aa.is_torch(s) and not s.requires_grad)):
+        s *= beta               # scale the fresh product in place (no second buffer)
         return s
     return s * beta
 
