@@ -28,10 +28,15 @@ def _python_blocks(page: Path) -> list[str]:
 def test_every_api_directive_names_an_importable_module():
     directives = [(p, m) for p in PAGES for m in re.findall(r"^::: ([\w.]+)\s*$", p.read_text(), flags=re.M)]
     assert len(directives) >= 20
+    has_torch = importlib.util.find_spec("torch") is not None
     for page, module in directives:
+        if module.startswith("hopfield.nn") and not has_torch:
+            # finding hopfield.nn.* imports hopfield.nn, which needs torch: check the file instead
+            path = ROOT / "src" / Path(*module.split("."))
+            assert path.with_suffix(".py").exists() or (path / "__init__.py").exists(), module
+            continue
         assert importlib.util.find_spec(module) is not None, f"{page.name}: no module {module}"
-        if not module.startswith("hopfield.nn") or importlib.util.find_spec("torch") is not None:
-            importlib.import_module(module)
+        importlib.import_module(module)
 
 
 def test_every_nav_page_exists_and_every_page_is_in_the_nav():
@@ -50,6 +55,7 @@ def test_cli_page_names_exactly_the_existing_subcommands():
 
 
 def test_rst_markup_becomes_markdown_maths():
+    pytest.importorskip("griffe", reason="the docs extension needs griffe: pip install '.[docs]'")
     convert = _ext("rst_markup")["convert"]
     text = (":math:`h_i = 0` keeps it; see :class:`~hopfield.HopfieldNetwork` and ReP\\ :sub:`n`.\n\n"
             ".. math:: E = -\\tfrac12 s^\\top W s\n"
