@@ -47,7 +47,7 @@ import scipy.sparse as sp
 from .._validation import check_rng, check_scalar
 from .ising import QUBO, IsingModel
 
-__all__ = ["METHODS", "AbstractMethod", "OptimizeResult", "solve_ising", "solve_qubo"]
+__all__ = ["METHODS", "AbstractMethod", "Annealing", "OptimizeResult", "solve_ising", "solve_qubo"]
 
 _DEFAULT_STEPS = 1000
 _DEFAULT_REPLICAS = 8
@@ -135,6 +135,8 @@ class AbstractMethod(abc.ABC):
 
     name: str = "abstract"
     uses_steps: bool = True
+    #: (β_start, β_end) in units of the coupling scale, used when the caller gives none
+    default_beta_range: tuple[float, float] = (1.0, 1.0)
 
     @abc.abstractmethod
     def run(self, csr, h, steps, seeds, eps, beta_range, sigma):
@@ -146,51 +148,26 @@ def _betas(steps: int, beta_range, sigma: float) -> np.ndarray:
     return np.geomspace(b0 / sigma, b1 / sigma, steps)
 
 
-class Metropolis(AbstractMethod):
-    """Simulated annealing with Metropolis flips; see the module docstring."""
+class Annealing(AbstractMethod):
+    """Annealing over a geometric β schedule with one of the Numba kernels (see the module docstring).
 
-    name = "metropolis"
-    default_beta_range = (0.2, 5.0)
+    The three annealers differ only in their kernel and default β range, so each is an instance
+    of this class; the kernel is looked up by name in :mod:`hopfield.optimize._kernels` on first use
+    (Numba compiles there, not at import).
+    """
 
-    def run(self, csr, h, steps, seeds, eps, beta_range, sigma):
-        from . import _kernels
-
-        states = np.empty((seeds.shape[0], h.shape[0]), dtype=np.int8)
-        energies = np.empty(seeds.shape[0])
-        _kernels.metropolis_anneal(csr.indptr, csr.indices, csr.data, h,
-                                   _betas(steps, beta_range, sigma), seeds, eps, states, energies)
-        return states, energies
-
-
-class Glauber(AbstractMethod):
-    """Simulated annealing with Glauber (heat-bath) updates; see the module docstring."""
-
-    name = "glauber"
-    default_beta_range = (0.2, 10.0)
+    def __init__(self, name: str, kernel: str, default_beta_range: tuple[float, float]):
+        self.name = name
+        self.kernel = kernel
+        self.default_beta_range = default_beta_range
 
     def run(self, csr, h, steps, seeds, eps, beta_range, sigma):
         from . import _kernels
 
         states = np.empty((seeds.shape[0], h.shape[0]), dtype=np.int8)
         energies = np.empty(seeds.shape[0])
-        _kernels.glauber_anneal(csr.indptr, csr.indices, csr.data, h,
-                                _betas(steps, beta_range, sigma), seeds, eps, states, energies)
-        return states, energies
-
-
-class MeanField(AbstractMethod):
-    """Mean-field annealing (annealed-gain graded Hopfield network); see the module docstring."""
-
-    name = "mean-field"
-    default_beta_range = (0.2, 6.0)
-
-    def run(self, csr, h, steps, seeds, eps, beta_range, sigma):
-        from . import _kernels
-
-        states = np.empty((seeds.shape[0], h.shape[0]), dtype=np.int8)
-        energies = np.empty(seeds.shape[0])
-        _kernels.mean_field_anneal(csr.indptr, csr.indices, csr.data, h,
-                                   _betas(steps, beta_range, sigma), seeds, eps, states, energies)
+        getattr(_kernels, self.kernel)(csr.indptr, csr.indices, csr.data, h,
+                                       _betas(steps, beta_range, sigma), seeds, eps, states, energies)
         return states, energies
 
 
@@ -212,7 +189,13 @@ class Descent(AbstractMethod):
 
 #: method name -> minimiser
 METHODS: dict[str, AbstractMethod] = {
-    m.name: m for m in (Metropolis(), Glauber(), MeanField(), Descent())
+    m.name: m
+    for m in (
+        Annealing("metropolis", "metropolis_anneal", (0.2, 5.0)),  # Metropolis single-spin flips
+        Annealing("glauber", "glauber_anneal", (0.2, 10.0)),  # heat-bath updates
+        Annealing("mean-field", "mean_field_anneal", (0.2, 6.0)),  # annealed-gain graded network
+        Descent(),
+    )
 }
 
 
