@@ -19,7 +19,6 @@ random starts end?
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 
@@ -27,16 +26,6 @@ import hopfield as hf
 import hopfield.analysis as an
 
 NAME = "capacity_mixtures"
-
-
-def figure_path(output: str, name: str = NAME) -> Path:
-    """``output`` itself if it names a PNG, else ``output/<name>.png`` (the folder is created)."""
-    out = Path(output)
-    if out.suffix.lower() == ".png":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return out
-    out.mkdir(parents=True, exist_ok=True)
-    return out / f"{name}.png"
 
 
 def main(argv=None) -> dict:
@@ -83,7 +72,7 @@ def main(argv=None) -> dict:
     survey = an.random_start_survey(small, 300 if args.fast else 2000, rng=args.seed + 21)
     print(f"\nrandom starts (N = 30, P = 5): {survey.counts}")
 
-    path = figure_path(args.output)
+    path = hf.plot.figure_path(args.output, NAME)
     _figure(curves, rs, table, survey, n, path)
     print(f"figure: {path}")
     return {"curves": curves, "mixtures": table, "survey": survey, "ags": rs, "figure": path}

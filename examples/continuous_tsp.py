@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-from pathlib import Path
 
 import numpy as np
 
@@ -49,16 +48,6 @@ TEN_CITIES = np.array([
     (0.8732, 0.6536), (0.6878, 0.5219), (0.8488, 0.3609), (0.6683, 0.2536), (0.6195, 0.2634),
 ])
 FOUR_CITIES = np.array([(0.1, 0.2), (0.8, 0.1), (0.9, 0.7), (0.2, 0.9)])
-
-
-def figure_path(output: str, name: str = NAME) -> Path:
-    """``output`` itself if it names a PNG, else ``output/<name>.png`` (the folder is created)."""
-    out = Path(output)
-    if out.suffix.lower() == ".png":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return out
-    out.mkdir(parents=True, exist_ok=True)
-    return out / f"{name}.png"
 
 
 def brute_force(coords: np.ndarray) -> tuple[np.ndarray, float]:
@@ -129,7 +118,7 @@ def main(argv=None) -> dict:
         print(f"  {name:>13}: {100 * res.valid_rate:5.1f} % of {res.n_runs} runs valid; best network tour "
               f"{res.length:.4f}, after 2-opt {res.polished_length:.4f} ({res.network_time:.1f} s)")
 
-    path = figure_path(args.output)
+    path = hf.plot.figure_path(args.output, NAME)
     _figure(gains, cont, four, four_len, (ht, potts), ten_opt, ten_len, path)
     print(f"figure: {path}")
     return {"continuous": cont, "gains": gains, "four": four, "four_optimum": four_len,

@@ -23,7 +23,6 @@ path.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 
@@ -31,16 +30,6 @@ import hopfield as hf
 from hopfield.dense import capacity_no_errors
 
 NAME = "dense_capacity"
-
-
-def figure_path(output: str, name: str = NAME) -> Path:
-    """``output`` itself if it names a PNG, else ``output/<name>.png`` (the folder is created)."""
-    out = Path(output)
-    if out.suffix.lower() == ".png":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return out
-    out.mkdir(parents=True, exist_ok=True)
-    return out / f"{name}.png"
 
 
 def on_memory(patterns, states) -> np.ndarray:
@@ -101,7 +90,7 @@ def main(argv=None) -> dict:
     print(f"\nexponential F, N = {n_exp}, K = {k_exp}: {100 * fixed:.1f} % of the memories are fixed points; "
           f"{100 * one_sweep:.1f} % of probes with 3 wrong bits return exactly in one sweep")
 
-    path = figure_path(args.output)
+    path = hf.plot.figure_path(args.output, NAME)
     _figure(app_b, powers, loads, recall, n, k, n_starts, (fixed, one_sweep, n_exp, k_exp), path)
     print(f"figure: {path}")
     return {"app_b": app_b, "loads": loads, "recall": recall, "exp_fixed": fixed,

@@ -26,23 +26,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-from pathlib import Path
 
 import numpy as np
 
 import hopfield as hf
 
 NAME = "modern_retrieval"
-
-
-def figure_path(output: str, name: str = NAME) -> Path:
-    """``output`` itself if it names a PNG, else ``output/<name>.png`` (the folder is created)."""
-    out = Path(output)
-    if out.suffix.lower() == ".png":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return out
-    out.mkdir(parents=True, exist_ok=True)
-    return out / f"{name}.png"
 
 
 def one_step_retrieval(n_patterns: int, dim: int, rng: np.random.Generator) -> dict:
@@ -147,7 +136,7 @@ def main(argv=None) -> dict:
         print(f"\ntorch: max |softmax(QKᵀ/√d_k)V − Hopfield weights · V| = {att['max_diff']:.1e}; "
               f"with K = V, max |attention − Hopfield update| = {att['max_diff_update']:.1e}")
 
-    path = figure_path(args.output)
+    path = hf.plot.figure_path(args.output, NAME)
     _figure(betas, sweep, one, path)
     print(f"figure: {path}")
     return {"one_step": one, "betas": betas, "sweep": sweep, "energy_rise": max(rises.values()),

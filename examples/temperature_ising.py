@@ -24,7 +24,6 @@ isomorphic with an Ising model"). This tutorial shows four things (THEORY.md §4
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 
@@ -34,16 +33,6 @@ import hopfield.ising as ising
 from hopfield.analysis.sampling import state_index
 
 NAME = "temperature_ising"
-
-
-def figure_path(output: str, name: str = NAME) -> Path:
-    """``output`` itself if it names a PNG, else ``output/<name>.png`` (the folder is created)."""
-    out = Path(output)
-    if out.suffix.lower() == ".png":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return out
-    out.mkdir(parents=True, exist_ok=True)
-    return out / f"{name}.png"
 
 
 def main(argv=None) -> dict:
@@ -115,7 +104,7 @@ def main(argv=None) -> dict:
     print("0/1 network W' = 2W, θ' = θ + W·1; max |P_01 - P_±1| over all states: "
           + ", ".join(f"{k}: {v:.1e}" for k, v in trap.items()))
 
-    path = figure_path(args.output)
+    path = hf.plot.figure_path(args.output, NAME)
     _figure(temps, mattis, recall, exact, empirical, (at_half, at_same), small, states, path,
             n_mattis, n_recall, p)
     print(f"figure: {path}")

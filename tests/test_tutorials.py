@@ -60,12 +60,14 @@ def test_dense_capacity(tmp_path, monkeypatch):
     assert result["exp_fixed"] == 1.0 and result["exp_one_sweep"] >= 0.9
 
 
-def test_figure_path_rejects_nothing_silently(tmp_path, monkeypatch):
+def test_figure_path_rejects_nothing_silently(tmp_path):
     """``--output`` names either a PNG or a folder that is created."""
-    figure_path = runpy.run_path(str(EXAMPLES / "dense_capacity.py"), run_name="__example__")["figure_path"]
-    assert figure_path(str(tmp_path / "a" / "b")) == tmp_path / "a" / "b" / "dense_capacity.png"
+    from hopfield.plot import figure_path
+
+    folder = tmp_path / "a" / "b"
+    assert figure_path(str(folder), "dense_capacity") == folder / "dense_capacity.png"
     assert (tmp_path / "a" / "b").is_dir()
-    assert figure_path(str(tmp_path / "x.PNG")) == tmp_path / "x.PNG"
+    assert figure_path(str(tmp_path / "x.PNG"), "ignored") == tmp_path / "x.PNG"
 
 
 TUTORIALS = [

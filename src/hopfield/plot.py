@@ -4,7 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["capacity_figure", "maxcut_figure", "new_figure", "recall_figure", "tsp_figure"]
+__all__ = [
+    "capacity_figure",
+    "figure_path",
+    "maxcut_figure",
+    "new_figure",
+    "recall_figure",
+    "tsp_figure",
+]
+
+
+def figure_path(output, name: str):
+    """Where a script writes its figure: ``output`` itself if it names a ``.png``, else
+    ``output/<name>.png``; the folder is created."""
+    from pathlib import Path
+
+    out = Path(output)
+    if out.suffix.lower() == ".png":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    return out / f"{name}.png"
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True):
