@@ -32,7 +32,7 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
-from ._rng_kernels import uniform as _uniform
+from ._rng_kernels import shuffle as _shuffle
 from .dynamics._kernels import ORDER_FIXED, ORDER_RANDOM, TIE_KEEP, TIE_PLUS
 
 __all__ = [
@@ -185,12 +185,7 @@ def _sweep_probe(
         trace[b, 0] = _energy(m, ftab, exp_mode, offset, beta)
     for t in range(max_sweeps):
         if order_code == ORDER_RANDOM:
-            for j in range(n - 1, 0, -1):  # Fisher–Yates, as in the classical kernel
-                state, u = _uniform(state)
-                r = int(u * (j + 1))
-                tmp = order[j]
-                order[j] = order[r]
-                order[r] = tmp
+            state = _shuffle(order, state)  # the same shuffle as the classical kernel
         flips = 0
         for j in range(n):
             i = order[j]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["p_plus", "uniform"]
+__all__ = ["p_plus", "shuffle", "uniform"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -39,3 +39,15 @@ def p_plus(x):
         return 1.0 / (1.0 + np.exp(-x))
     e = np.exp(x)
     return e / (1.0 + e)
+
+
+@njit(cache=True, inline="always")
+def shuffle(order, state):
+    """Fisher–Yates shuffle of ``order`` in place from the stream; returns the advanced state."""
+    for k in range(order.shape[0] - 1, 0, -1):
+        state, u = uniform(state)
+        j = int(u * (k + 1))
+        tmp = order[k]
+        order[k] = order[j]
+        order[j] = tmp
+    return state

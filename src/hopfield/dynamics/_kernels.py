@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit, prange
 
 from .._rng_kernels import p_plus as _p_plus
+from .._rng_kernels import shuffle as _shuffle
 from .._rng_kernels import uniform as _uniform
 
 ORDER_RANDOM = 0  # new random permutation every sweep
@@ -35,12 +36,7 @@ def _probe_sweeps(
         beta = betas[t]
         deterministic = np.isinf(beta)
         if order_code == ORDER_RANDOM:
-            for k in range(n - 1, 0, -1):  # Fisher–Yates
-                state, u = _uniform(state)
-                j = int(u * (k + 1))
-                tmp = order[k]
-                order[k] = order[j]
-                order[j] = tmp
+            state = _shuffle(order, state)
         flips = 0
         for k in range(n):
             i = order[k]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .._rng_kernels import shuffle as _shuffle
 from .._rng_kernels import uniform as _uniform
 
 # |2βf| beyond this decides the heat-bath update outright: the other outcome has probability
@@ -134,10 +135,7 @@ def mean_field_anneal(indptr, indices, data, h, betas, seeds, eps, states, energ
         for i in range(n):
             state, u = _uniform(state)
             m[i] = 0.02 * (u - 0.5)
-        for i in range(n - 1, 0, -1):  # Fisher-Yates: each replica visits in its own order
-            state, u = _uniform(state)
-            k = int(u * (i + 1))
-            order[i], order[k] = order[k], order[i]
+        state = _shuffle(order, state)  # each replica visits in its own order
         _fields(indptr, indices, data, h, m, f)
         for t in range(betas.shape[0]):
             b = betas[t]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .._rng_kernels import uniform as _uniform
+from .._rng_kernels import shuffle as _shuffle
 
 
 @njit(cache=True)
@@ -187,12 +187,7 @@ def potts_anneal(d, alpha, gamma, t0, cooling, max_sweeps, saturation, seeds, V,
         T = t0
         done = 0
         for sweep in range(max_sweeps):
-            for k in range(n - 1, 0, -1):  # Fisher-Yates shuffle of the update order
-                state, x = _uniform(state)
-                j = int(x * (k + 1))
-                tmp = order[k]
-                order[k] = order[j]
-                order[j] = tmp
+            state = _shuffle(order, state)  # a new update order each sweep
             for q in range(n):
                 X = order[q]
                 top = -np.inf
