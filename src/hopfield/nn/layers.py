@@ -441,15 +441,14 @@ class HopfieldPooling(nn.Module):
         if not isinstance(input, torch.Tensor) or input.ndim != 3:
             raise ValueError("`input` must be a 3-D tensor (batch, n_instances, input_size); "
                              f"got {getattr(input, 'shape', type(input).__name__)}.")
-        x = input if self.hopfield.batch_first else input.transpose(0, 1)
-        state = self.pooling_weights.unsqueeze(0).expand(x.shape[0], -1, -1)
-        res = self.hopfield(x if self.hopfield.batch_first else x.transpose(0, 1),
-                            state if self.hopfield.batch_first else state.transpose(0, 1),
+        first = self.hopfield.batch_first
+        state = self.pooling_weights.unsqueeze(0).expand(input.shape[0 if first else 1], -1, -1)
+        res = self.hopfield(input, state if first else state.transpose(0, 1),
                             stored_pattern_padding_mask=stored_pattern_padding_mask,
                             association_mask=association_mask,
                             return_association=return_association)
         out, assoc = res if return_association else (res, None)
-        if not self.hopfield.batch_first:
+        if not first:
             out = out.transpose(0, 1)
         out = out.reshape(out.shape[0], -1)
         return (out, assoc) if return_association else out
