@@ -192,6 +192,8 @@ def _run_modern(patterns, probe, params, gen) -> Trajectory:
 
 _MAX_STEPS = Param("max_steps", "int", 50, "max steps", min=1, max=200,
                    help="upper bound on the number of sweeps")
+_UPDATE = Param("update", "choice", "async", "update", choices=("async", "sequential", "sync"),
+                help="async: random order each sweep; sequential: fixed order; sync: all at once")
 
 MODELS: dict[str, ModelSpec] = {
     "classical": ModelSpec(
@@ -202,9 +204,7 @@ MODELS: dict[str, ModelSpec] = {
             Param("rule", "choice", "pseudoinverse", "learning rule",
                   choices=("hebb", "storkey", "pseudoinverse"),
                   help="how the weights are learned from the stored patterns"),
-            Param("update", "choice", "async", "update",
-                  choices=("async", "sequential", "sync"),
-                  help="async: random order each sweep; sequential: fixed order; sync: all at once"),
+            _UPDATE,
             _MAX_STEPS,
         ),
         True,
@@ -222,9 +222,7 @@ MODELS: dict[str, ModelSpec] = {
                   help="power of the (rectified) polynomial F"),
             Param("beta", "float", 0.2, "β (exponential F)", min=1e-3, max=10.0,
                   help="inverse temperature of the exponential F"),
-            Param("update", "choice", "async", "update",
-                  choices=("async", "sequential", "sync"),
-                  help="async: random order each sweep; sequential: fixed order; sync: all at once"),
+            _UPDATE,
             _MAX_STEPS,
         ),
         True,
