@@ -143,6 +143,71 @@ def test_chunked_equals_one_shot(theory_net, rng):
         np.testing.assert_allclose(a.states, b.states, atol=1e-12)
 
 
+def _gap_problem(order):
+    """Scores 1000, 999, 0, -1000, -1000 (β = 1, query (1, 0)) in the row order ``order``.
+
+    Closed form: the two top patterns share the weight σ(1) : 1 - σ(1); the others get
+    e^{-1000} relative weight, far below any float's resolution. lse = 1000 + log(1 + e^{-1}).
+    """
+    x = np.array([[1000.0, 0.0], [999.0, 1.0], [0.0, 2.0], [-1000.0, 3.0], [-1000.0, -3.0]])
+    p = 1.0 / (1.0 + math.exp(-1.0))
+    update = p * x[0] + (1.0 - p) * x[1]
+    lse = 1000.0 + math.log1p(math.exp(-1.0))
+    return x[order], np.array([1.0, 0.0]), update, lse
+
+
+_GAP_ORDERS = [(0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (2, 0, 3, 4, 1), (3, 4, 2, 1, 0)]
+
+
+@pytest.mark.parametrize("backend", ["numpy64", "numpy32", "torch64", "torch32"])
+@pytest.mark.parametrize("order", _GAP_ORDERS)
+def test_chunked_paths_survive_score_gaps_of_1e3(backend, order):
+    """Issue 13 item 3: every chunked path keeps the running max (no overflow at gaps of 1e3).
+
+    With the top score in an early block and a later block's maximum 2000 lower, a streaming
+    softmax that forgot the running max rescales by e^{2000} (inf → NaN); without the shift the
+    first exponential overflows.
+    """
+    if backend.startswith("torch") and torch is None:
+        pytest.skip("needs torch")
+    x, q, want_update, lse = _gap_problem(list(order))
+    dt = np.float32 if backend.endswith("32") else np.float64
+    xs, qs = x.astype(dt), q.astype(dt)
+    if backend.startswith("torch"):
+        xs, qs = torch.from_numpy(xs), torch.from_numpy(qs)
+    net = ModernHopfieldNetwork(xs, beta=1.0)
+    want_energy = -lse + 0.5 + math.log(5) + 0.5 * (1000.0**2 + 3.0**2)   # M = ‖(−1000, ±3)‖
+    rtol = 1e-6 if dt is np.float32 else 1e-12
+    for cs in (1, 2, 3, 4):
+        np.testing.assert_allclose(np.asarray(net.update(qs, chunk_size=cs)), want_update,
+                                   rtol=rtol)
+        np.testing.assert_allclose(float(net.energy(qs, chunk_size=cs)), want_energy, rtol=rtol)
+        r = net.retrieve(qs, steps=1, chunk_size=cs)
+        np.testing.assert_allclose(np.asarray(r.states), want_update, rtol=rtol)
+        assert math.isfinite(float(r.energy))
+
+
+@pytest.mark.parametrize("use_torch", [False, True])
+def test_streaming_softmax_keeps_max_after_fully_masked_blocks(use_torch):
+    """A block that is all −inf (masked) before blocks of scores near −1000: exponentials are
+    shifted by the true running max, not by the 0 used while nothing was seen."""
+    if use_torch and torch is None:
+        pytest.skip("needs torch")
+    s = np.array([[-np.inf] * 4 + [-1000.0, -1001.0, -1002.0, -1003.0],
+                  [-1000.0, -np.inf, -np.inf, -np.inf, -np.inf, -np.inf, 1000.0, -np.inf]])
+    v = np.arange(16.0).reshape(8, 2)
+    w = np.exp(s - s.max(axis=1, keepdims=True))
+    want = (w / w.sum(axis=1, keepdims=True)) @ v
+    want_lse = s.max(axis=1) + np.log(w.sum(axis=1))
+    xs, vs = (torch.from_numpy(s), torch.from_numpy(v)) if use_torch else (s, v)
+    xp = aa.get_namespace(xs)
+    for cs in (1, 2, 3, 4, 5):
+        out, lse = aa.streaming_softmax_matmul(lambda a, b: xp.asarray(xs[:, a:b], copy=True),
+                                               lambda a, b: vs[a:b], 8, cs, xp)
+        np.testing.assert_allclose(np.asarray(out), want, rtol=1e-12)
+        np.testing.assert_allclose(np.asarray(lse), want_lse, rtol=1e-12)
+
+
 def test_chunked_memory_is_bounded(rng):
     """tracemalloc peak: one-shot holds (batch, N) scores, chunked only (batch, chunk_size)."""
     import tracemalloc

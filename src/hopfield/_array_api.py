@@ -188,24 +188,30 @@ def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
     out : array (..., d_v) or None
     lse : array (...)
     """
-    m = acc = ell = None
+    # ``m`` is the true running max (−inf while every score so far is −inf); ``shift`` is the
+    # finite value the exponentials are taken against (m, or 0 while m is −inf). Keeping the two
+    # apart matters: were the 0 stored as the running max, a later block of scores far below 0
+    # (−1e3) would be exponentiated against 0 and underflow to an empty sum.
+    m = shift = acc = ell = None
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)
         s = scores_of(start, stop)
         m_c = xp.max(s, axis=-1, keepdims=True)
         m_new = m_c if m is None else xp.maximum(m, m_c)
-        m_new = xp.where(xp.isfinite(m_new), m_new, xp.zeros_like(m_new))
-        e = exp_shifted(s, m_new, xp)
+        shift_new = xp.where(xp.isfinite(m_new), m_new, xp.zeros_like(m_new))
+        e = exp_shifted(s, shift_new, xp)
         ell_c = xp.sum(e, axis=-1, keepdims=True)
         acc_c = None if values_of is None else xp.matmul(e, values_of(start, stop))
         if m is None:
             ell, acc = ell_c, acc_c
         else:
-            scale = xp.exp(m - m_new)
+            # e^{shift_old - shift_new} ≤ 1; 0 where nothing was summed before (m = −inf)
+            gap = xp.where(xp.isfinite(m), shift - shift_new, xp.full_like(shift, -float("inf")))
+            scale = xp.exp(gap)
             ell = ell * scale + ell_c
             if acc_c is not None:
                 acc = acc * scale + acc_c
-        m = m_new
-    lse = xp.squeeze(_log_or_neginf(ell, xp) + m, axis=-1)
+        m, shift = m_new, shift_new
+    lse = xp.squeeze(_log_or_neginf(ell, xp) + shift, axis=-1)
     out = None if acc is None else acc / ell
     return out, lse
