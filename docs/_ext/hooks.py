@@ -5,13 +5,18 @@
   command-line page always lists exactly the subcommands that exist, with their current options.
 - ``<!-- benchmarks-md -->`` is replaced by the repository's ``BENCHMARKS.md`` (its title dropped,
   its headings one level deeper), so the performance page shows the measurements as they stand.
+- After the build, MathJax 3 is copied into ``javascripts/mathjax/`` of the site from the installed
+  ``django-static-mathjax`` package (the docs extra; it ships MathJax's own ``es5`` build and
+  depends on nothing), so formulas render with no network: the site loads nothing from a CDN.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.resources
 import os
 import re
+import shutil
 from pathlib import Path
 
 MARKER = "<!-- hopfield-cli-help -->"
@@ -57,3 +62,27 @@ def on_page_markdown(markdown: str, *, config, **kwargs) -> str:
     if BENCHMARKS in markdown:
         markdown = markdown.replace(BENCHMARKS, _benchmarks(config))
     return markdown
+
+
+#: MathJax components the pages use: the combined TeX/CHTML bundle plus what it loads on demand
+#: (TeX extensions, fonts, the menu and accessibility parts); the other combined bundles are skipped.
+_MATHJAX_KEEP = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "adaptors", "sre")
+
+
+def _copy_mathjax(site_dir: str) -> None:
+    try:
+        es5 = importlib.resources.files("mathjax") / "static" / "mathjax" / "es5"
+    except ModuleNotFoundError as err:
+        raise RuntimeError("the docs need MathJax from the `docs` extra: pip install '.[docs]'") from err
+    target = Path(site_dir) / "javascripts" / "mathjax"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in _MATHJAX_KEEP:
+        src = Path(str(es5 / name))
+        if src.is_dir():
+            shutil.copytree(src, target / name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, target / name)
+
+
+def on_post_build(*, config, **kwargs) -> None:
+    _copy_mathjax(config.site_dir)

@@ -1,4 +1,5 @@
 // MathJax configuration for pymdownx.arithmatex (generic mode), as the Material theme recommends.
+// MathJax itself is served from the site (javascripts/mathjax/), never from a CDN.
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"]],
@@ -12,9 +13,15 @@ window.MathJax = {
   },
 };
 
+// Typeset again after each instant-navigation page change. MathJax may not be loaded yet on the
+// first page (it typesets that page itself at startup), or not at all: then there is nothing to do.
 document$.subscribe(() => {
-  MathJax.startup.output.clearCache();
-  MathJax.typesetClear();
-  MathJax.texReset();
-  MathJax.typesetPromise();
+  const mj = window.MathJax;
+  if (!mj || typeof mj.typesetPromise !== "function" || !mj.startup || !mj.startup.output) {
+    return;
+  }
+  mj.startup.output.clearCache();
+  mj.typesetClear();
+  mj.texReset();
+  mj.typesetPromise();
 });
