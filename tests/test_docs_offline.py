@@ -37,7 +37,7 @@ if CHROMIUM is None:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+    def log_message(self, format, *args):
         pass
 
 
@@ -96,10 +96,9 @@ def test_formulas_render_with_no_network(site_url, browser, path):
         n_spans = page.locator(".arithmatex").count()
         assert n_spans > 0, f"{path} has no formulas to check"
         # MathJax typesets asynchronously after load: wait until no formula is left as raw TeX
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('mjx-container'))",
-            timeout=60_000,
-        )
+        all_typeset = ("() => [...document.querySelectorAll('.arithmatex')]"
+                       ".every(e => e.querySelector('mjx-container'))")
+        page.wait_for_function(all_typeset, timeout=60_000)
         assert page.locator(".arithmatex mjx-container").count() >= n_spans
         assert page.locator("mjx-merror").count() == 0, "a formula failed to parse"
         assert errors == [], errors
@@ -112,10 +111,9 @@ def test_instant_navigation_typesets_the_next_page(site_url, browser):
     page, external, errors = _load_offline(browser, site_url)
     try:
         page.click("a[href$='theory/']")
-        page.wait_for_function(
-            "() => location.pathname.endsWith('/theory/') && document.querySelector('.arithmatex mjx-container')",
-            timeout=60_000,
-        )
+        typeset = ("() => location.pathname.endsWith('/theory/')"
+                   " && document.querySelector('.arithmatex mjx-container')")
+        page.wait_for_function(typeset, timeout=60_000)
         assert errors == [] and external == []
     finally:
         page.close()
