@@ -5,7 +5,6 @@ Nothing heavy loads at import: Numba kernels compile on first use, Matplotlib an
 imported only by the functions that need them.
 """
 
-from __future__ import annotations
 
 from . import datasets, dynamics, ising, lagrangian, patterns, plot, rules
 from .bam import BidirectionalAssociativeMemory
@@ -17,7 +16,17 @@ from .dense import DenseAssociativeMemory
 from .io import load, save
 from .modern import ModernHopfieldNetwork
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hopfield")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+__version__ = _version()
 
 __all__ = [
     "BidirectionalAssociativeMemory",

@@ -10,7 +10,6 @@ Everything accepts NumPy arrays or torch tensors (torch is imported only when a 
 See THEORY.md §9–§10.
 """
 
-from __future__ import annotations
 
 from . import integrate
 from .general import GeneralNetwork

@@ -6,16 +6,16 @@ patterns pool a set) and ``HopfieldLayer`` (learned stored patterns are looked u
 Importing :mod:`hopfield` does not import torch; importing :mod:`hopfield.nn` does.
 """
 
-from __future__ import annotations
 
-try:
-    import torch  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised only without torch
+from importlib.util import find_spec as _find_spec
+
+if _find_spec("torch") is None:  # pragma: no cover - exercised only without torch
     raise ImportError(
         "hopfield.nn needs PyTorch; install it with `pip install hopfield[torch]` "
         "(or `pip install torch`)."
-    ) from exc
+    )
 
+# imported after the check, so that a missing torch gives the message above
 from . import functional
 from .layers import Hopfield, HopfieldLayer, HopfieldPooling
 

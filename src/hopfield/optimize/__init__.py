@@ -4,7 +4,6 @@ readers for the standard benchmark formats, and Hopfield-dynamics solvers (THEOR
 Numba kernels compile on the first solver call, not at import.
 """
 
-from __future__ import annotations
 
 from .annealing import METHODS, OptimizeResult, solve_ising, solve_qubo
 from .ising import QUBO, IsingModel

@@ -1,0 +1,40 @@
+"""Package hygiene: typing marker, version from the installed metadata, clean public namespaces."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import types
+from pathlib import Path
+
+import pytest
+
+import hopfield as hf
+
+PACKAGES = ["hopfield", "hopfield.analysis", "hopfield.dynamics", "hopfield.lagrangian", "hopfield.optimize",
+            "hopfield.nn"]
+
+
+def test_py_typed_marker_ships_with_the_package():
+    assert (Path(hf.__file__).parent / "py.typed").is_file()
+
+
+def test_version_comes_from_the_installed_metadata():
+    try:
+        expected = importlib.metadata.version("hopfield")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("hopfield is not installed (running from the source tree only)")
+    assert hf.__version__ == expected
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_public_namespace_holds_only_its_api_and_submodules(name):
+    if name == "hopfield.nn":
+        pytest.importorskip("torch")
+    pkg = importlib.import_module(name)
+    stray = [n for n in dir(pkg) if not n.startswith("_") and n not in pkg.__all__
+             and not (isinstance(getattr(pkg, n), types.ModuleType)
+                      and getattr(pkg, n).__name__ == f"{name}.{n}")]
+    assert stray == [], f"{name} exposes names outside __all__ that are not its submodules: {stray}"
+    for public in pkg.__all__:
+        assert hasattr(pkg, public), f"{name}.__all__ lists {public!r}, which does not exist"
