@@ -72,6 +72,7 @@ def test_figure_path_rejects_nothing_silently(tmp_path):
 
 TUTORIALS = [
     "capacity_mixtures", "temperature_ising", "continuous_tsp", "dense_capacity", "modern_retrieval",
+    "pseudo_cuts",
 ]
 
 
@@ -127,3 +128,12 @@ def test_continuous_tsp(tmp_path, monkeypatch):
     assert potts.polished_length == pytest.approx(result["ten_optimum"], abs=1e-4)
     ht = result["hopfield_tank"]
     assert 0.0 <= ht.valid_rate <= 1.0 and ht.n_runs == 10
+
+
+def test_pseudo_cuts(tmp_path, monkeypatch):
+    result = _main("pseudo_cuts", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    assert result["energy_gap"] < 1e-9  # E = c + 2J after every sweep
+    assert result["agree"] == result["total"] and result["flips"] > 0  # Bruck: flip iff J falls
+    cut = result["cut_path"]
+    assert np.all(np.diff(cut) >= 0) and cut[-1] > result["edges"] / 2  # W = −A: the cut grows

@@ -6,7 +6,7 @@ imported only by the functions that need them.
 """
 
 
-from . import datasets, dynamics, ising, lagrangian, patterns, plot, rules
+from . import cuts, datasets, dynamics, ising, lagrangian, patterns, plot, rules
 from .bam import BidirectionalAssociativeMemory
 from .boltzmann import BoltzmannMachine
 from .classical import HopfieldNetwork, RecallResult
@@ -39,6 +39,7 @@ __all__ = [
     "RecallResult",
     "__version__",
     "analysis",
+    "cuts",
     "datasets",
     "dynamics",
     "ising",
