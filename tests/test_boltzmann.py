@@ -71,16 +71,21 @@ def test_auto_method_and_l2(rng):
     assert np.abs(strong.couplings).sum() < np.abs(weak.couplings).sum()
 
 
-def test_sample_matches_distribution(rng):
-    bm = _truth(rng, 6)
-    x = bm.sample(50, burn_in=20, thin=3, n_chains=300, rng=rng)
-    assert x.shape == (15000, 6)
+def test_sample_matches_distribution():
+    # independent chains, one state each after a long burn-in, fixed seeds: the counts are a
+    # multinomial sample of the chain's law (no autocorrelation to inflate χ²)
+    bm = _truth(np.random.default_rng(0), 6)
+    x = bm.sample(1, burn_in=30, n_chains=20000, rng=1)
+    assert x.shape == (20000, 6)
+    assert bm.sample(3, burn_in=0, n_chains=2, rng=0).shape == (6, 6)
     _, p = bm.probabilities()
     counts = np.bincount(sampling.state_index(x), minlength=64)
     exp = p * counts.sum()
     keep = exp >= 5
     obs = np.append(counts[keep], counts[~keep].sum())
     ex = np.append(exp[keep], exp[~keep].sum())
+    if ex[-1] == 0:  # nothing to pool
+        obs, ex = obs[:-1], ex[:-1]
     assert stats.chisquare(obs, ex).pvalue > 1e-3
 
 

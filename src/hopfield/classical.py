@@ -364,8 +364,11 @@ class HopfieldNetwork:
             Upper bound on sweeps (ignored when ``temperature`` is a schedule).
         temperature : float or array_like of float, default=0.0
             0 for deterministic sign updates; T > 0 for Glauber updates
-            :math:`P(s_i = +1) = 1/(1 + e^{-2 h_i / T})` (bipolar units; a binary network at its
-            own temperature T' runs the bipolar dynamics at T = 2T', THEORY.md §4); or one
+            :math:`P(s_i = +1) = 1/(1 + e^{-2 (h_i - w_{ii} s_i) / T})`, the conditional law of
+            :math:`s_i` given the others (a self-coupling is a constant in E and drops out;
+            bipolar units; a binary network at its own temperature T' runs the bipolar dynamics
+            at T = 2T', THEORY.md §4; synchronous updates have their own stationary law, see
+            :mod:`hopfield.dynamics.updates`); or one
             temperature per sweep (an annealing schedule, see :func:`hopfield.dynamics.anneal`).
             A probe converges only in a zero-temperature sweep.
         tie : {"keep", "+1"}, default="keep"

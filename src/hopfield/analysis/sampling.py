@@ -1,7 +1,8 @@
 """Equilibrium of the stochastic network: Glauber sampling and exact Boltzmann enumeration.
 
 Glauber (heat-bath) updates at temperature :math:`T` — pick a neuron, set :math:`s_i = +1` with
-probability :math:`1/(1 + e^{-2\\beta h_i})` — leave the Boltzmann distribution
+probability :math:`1/(1 + e^{-2\\beta (h_i - w_{ii} s_i)})`, its conditional law (a self-coupling
+is a constant in E and drops out) — leave the Boltzmann distribution
 :math:`P(s) \\propto e^{-\\beta E(s)}` stationary (THEORY.md §4). A 0/1 network is sampled at its
 own temperature :math:`T'`, i.e. :math:`P(V) \\propto e^{-E_{01}(V)/T'}` (the bipolar dynamics at
 :math:`2T'`).

@@ -54,8 +54,10 @@ def _probe_sweeps(
                 else:
                     new = 1
             else:
+                # heat bath on E: the self-coupling is a constant in E (s_i² = 1), so the
+                # conditional law of s_i uses the field without it, h_i − w_ii s_i
                 state, u = _uniform(state)
-                new = 1 if u < _p_plus(2.0 * beta * hi) else -1
+                new = 1 if u < _p_plus(2.0 * beta * (hi - wdiag[i] * old)) else -1
             if new != old:
                 d = float(new - old)
                 e += -d * hi - 0.5 * wdiag[i] * d * d
@@ -88,7 +90,9 @@ def async_sweeps(
         \text{tie rule} & \text{otherwise} \end{cases}
 
     at zero temperature (``betas[t] == inf``), or the heat-bath rule
-    :math:`P(s_i = +1) = 1 / (1 + e^{-2\beta h_i})` at inverse temperature ``betas[t]`` in sweep t.
+    :math:`P(s_i = +1) = 1 / (1 + e^{-2\beta (h_i - w_{ii} s_i)})` at inverse temperature
+    ``betas[t]`` in sweep t: the conditional Boltzmann law of :math:`s_i` given the others, which
+    does not depend on :math:`w_{ii}` (a constant in E).
     On a flip by :math:`\Delta = s_i' - s_i` the fields are kept current with
     :math:`h \mathrel{+}= \Delta\, W_{:, i}` (row i of ``wt`` = Wᵀ) and the energy with
     :math:`\Delta E = -\Delta h_i - \tfrac12 w_{ii} \Delta^2` (exact for symmetric W).

@@ -1,13 +1,26 @@
-"""Update schedules of the classical network: asynchronous, sequential and synchronous.
+r"""Update schedules of the classical network: asynchronous, sequential and synchronous.
 
 Each schedule runs a batch of ±1 states under weights ``W`` and thresholds ``θ`` (bipolar space)
-at zero temperature (deterministic sign updates with an explicit tie rule) or at temperature
-:math:`T` with Glauber (heat-bath) updates :math:`P(s_i=+1) = 1/(1+e^{-2h_i/T})` (THEORY.md §1, §4).
+at zero temperature (deterministic sign updates of :math:`h_i = \sum_j w_{ij}s_j - \theta_i`, with
+an explicit tie rule) or at temperature :math:`T` with Glauber (heat-bath) updates
 
-Convergence (Bruck 1990): asynchronous updates with symmetric W and :math:`w_{ii} \\ge 0` never
-raise :math:`E(s) = -\\tfrac12 s^\\top W s + \\theta^\\top s` and end at a fixed point; synchronous
+.. math:: P(s_i=+1) = \frac{1}{1+e^{-2\tilde h_i/T}}, \qquad \tilde h_i = h_i - w_{ii}s_i,
+
+the conditional Boltzmann law of :math:`s_i` given the other neurons (THEORY.md §1, §4). The
+self-coupling drops out because :math:`s_i^2 = 1` makes it a constant in E; at T = 0 the sign
+rule keeps it (a positive :math:`w_{ii}` stabilises the current state).
+
+Stationary laws at T > 0 (symmetric W): asynchronous updates, in any order, leave the Boltzmann
+law :math:`P(s) \propto e^{-E(s)/T}` stationary. Synchronous updates (Little's model) do not: their
+chain is reversible with respect to Peretto's law
+:math:`\pi(s) \propto e^{-\theta^\top s/T}\prod_i \cosh(\tilde h_i(s)/T)` (P. Peretto,
+Biol. Cybern. 50:51, 1984), which differs from Boltzmann's (tests/test_glauber.py checks both
+against the exact transition matrices).
+
+Convergence (Bruck 1990): asynchronous updates with symmetric W and :math:`w_{ii} \ge 0` never
+raise :math:`E(s) = -\tfrac12 s^\top W s + \theta^\top s` and end at a fixed point; synchronous
 updates with symmetric W end at a fixed point or a 2-cycle (Goles' Lyapunov function
-:math:`L(t) = -s(t)^\\top W s(t-1) + \\theta^\\top (s(t) + s(t-1))` never increases).
+:math:`L(t) = -s(t)^\top W s(t-1) + \theta^\top (s(t) + s(t-1))` never increases).
 """
 
 from __future__ import annotations
@@ -128,7 +141,11 @@ class Asynchronous(AbstractUpdate):
 
 
 class Synchronous(AbstractUpdate):
-    """All neurons at once: :math:`s(t+1) = \\mathrm{sgn}(W s(t) - \\theta)`, with 2-cycle detection."""
+    """All neurons at once: :math:`s(t+1) = \\mathrm{sgn}(W s(t) - \\theta)`, with 2-cycle detection.
+
+    At T > 0 every neuron is redrawn at once from its conditional heat-bath law given s(t)
+    (module docstring); the stationary law is Peretto's, not Boltzmann's.
+    """
 
     descends_energy = False  # it descends Goles' two-step Lyapunov function, not E
 
@@ -159,7 +176,8 @@ class Synchronous(AbstractUpdate):
                 tie = ss if tie_code == 0 else np.ones_like(ss)
                 new = np.where(hs > eps, 1, np.where(hs < -eps, -1, tie)).astype(np.int8)
             else:
-                p = 0.5 * (1.0 + np.tanh(beta * hs))  # = 1 / (1 + exp(-2βh))
+                # each neuron's conditional Boltzmann law: field without w_ii s_i (see class doc)
+                p = 0.5 * (1.0 + np.tanh(beta * (hs - coupling.diag * ss)))
                 new = np.where(rng.random(hs.shape) < p, 1, -1).astype(np.int8)
             new = np.where(clamp[idx], ss, new)
             changed = np.count_nonzero(new != ss, axis=1)
