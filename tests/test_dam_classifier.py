@@ -1,5 +1,7 @@
 """Krotov–Hopfield DAM classifier (NeurIPS 2016 §4, App. A; THEORY.md §7 "Duality", "MNIST")."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -151,18 +153,18 @@ def test_exported():
 def test_validation_errors(rng):
     x = rng.uniform(-1, 1, (20, 4))
     y = np.arange(20) % 2
-    with pytest.raises(ValueError, match="`n` == 1"):
-        DAMClassifier(10, 1)
-    with pytest.raises(ValueError, match="`form` must be one of"):
-        DAMClassifier(10, 3, form="softmax")
-    with pytest.raises(ValueError, match="temperature"):
-        DAMClassifier(10, 3, temperature=(1.0, -2.0))
-    with pytest.raises(ValueError, match="momentum"):
-        DAMClassifier(10, 3, momentum=1.0)
-    with pytest.raises(TypeError, match="n_memories"):
-        DAMClassifier(2.5)
+    # scikit-learn's convention: parameters are stored as given and validated by fit
+    for params, err, match in [({"n": 1}, ValueError, "`n` == 1"),
+                               ({"form": "softmax"}, ValueError, "`form` must be one of"),
+                               ({"temperature": (1.0, -2.0)}, ValueError, "temperature"),
+                               ({"momentum": 1.0}, ValueError, "momentum"),
+                               ({"n_memories": 2.5}, TypeError, "n_memories"),
+                               ({"input_scaling": "zscore"}, ValueError, "input_scaling"),
+                               ({"rng": 1, "random_state": 2}, ValueError, "not both")]:
+        with pytest.raises(err, match=match):
+            DAMClassifier(4, 3).set_params(**params).fit(x, y, epochs=1)
     clf = DAMClassifier(4, 3)
-    with pytest.raises(ValueError, match="not trained"):
+    with pytest.raises(ValueError, match="not fitted"):
         clf.predict(x)
     with pytest.raises(ValueError, match=r"\[-1, 1\]"):
         clf.fit(3 * x, y)
@@ -176,9 +178,91 @@ def test_validation_errors(rng):
         clf.fit(x, y, X_val=x)
     with pytest.raises(ValueError, match="epochs"):
         clf.fit(x, y, epochs=0)
+    with pytest.raises(ValueError, match="continuous"):
+        clf.fit(x, x[:, 0])
+    with pytest.raises(TypeError, match="sparse"):
+        clf.fit(pytest.importorskip("scipy.sparse").csr_matrix(x), y)
     clf.fit(x, y, epochs=1)
-    with pytest.raises(ValueError, match="trained on 4"):
+    with pytest.raises(ValueError, match="expecting 4 features"):
         clf.predict(x[:, :3])
+    with pytest.raises(ValueError, match="Reshape your data"):
+        clf.predict(x[0])
+
+
+def test_unit_interval_data_is_refused_unless_rescaled_explicitly():
+    pytest.importorskip("sklearn")
+    xtr, ytr, xte, _ = load_digits(rng=0)
+    unit_tr, unit_te = (xtr + 1) / 2, (xte + 1) / 2  # pixels in [0, 1]
+    with pytest.raises(ValueError, match="input_scaling='unit'"):
+        DAMClassifier(20, 3, random_state=0).fit(unit_tr, ytr, epochs=2)
+    ref = DAMClassifier(20, 3, random_state=0).fit(xtr, ytr, epochs=3)
+    unit = DAMClassifier(20, 3, input_scaling="unit", random_state=0).fit(unit_tr, ytr, epochs=3)
+    np.testing.assert_allclose(unit.memories_, ref.memories_, atol=1e-12)  # x -> 2x - 1 exactly
+    np.testing.assert_array_equal(unit.predict(unit_te), ref.predict(xte))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        unit.predict(xte)  # [-1, 1] data given to a [0, 1] model
+    # minmax: each feature's range to [-1, 1]; a shifted, stretched copy of the data is equivalent
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (60, 5))
+    x[0], x[1] = -1.0, 1.0  # pin every feature's range to [-1, 1]: minmax maps 3x + 7 back to x
+    y = (x[:, 2] + x[:, 3] > 0).astype(int)
+    a = DAMClassifier(10, 3, random_state=1).fit(x, y, epochs=5)
+    b = DAMClassifier(10, 3, input_scaling="minmax", random_state=1).fit(
+        3.0 * x + 7.0, y, epochs=5)
+    np.testing.assert_allclose(b.memories_, a.memories_, atol=1e-12)
+    np.testing.assert_array_equal(b.predict(3.0 * x + 7.0), a.predict(x))
+
+
+def test_scikit_learn_protocol(rng):
+    sklearn = pytest.importorskip("sklearn")
+    from sklearn.base import clone
+    from sklearn.model_selection import cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    clf = DAMClassifier(30, 3, epochs=15, learning_rate=0.03, random_state=0)
+    assert repr(clf) == "DAMClassifier(n_memories=30, epochs=15, learning_rate=0.03, random_state=0)"
+    assert repr(DAMClassifier()) == "DAMClassifier()"
+    params = clf.get_params()
+    assert params["n_memories"] == 30 and params["random_state"] == 0 and "rng" in params
+    twin = clone(clf)
+    assert twin is not clf and twin.get_params() == params
+    assert clf.set_params(n=4) is clf and clf.n == 4
+    with pytest.raises(ValueError, match="invalid parameter 'power'"):
+        clf.set_params(power=3)
+    xtr, ytr, _, _ = load_digits(rng=0)
+    scores = cross_val_score(DAMClassifier(40, 3, epochs=15, random_state=0), xtr, ytr, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.8
+    pipe = make_pipeline(MinMaxScaler((-1, 1), clip=True), DAMClassifier(40, 3, epochs=15, random_state=0))
+    assert pipe.fit(xtr[:600], ytr[:600]).score(xtr[600:], ytr[600:]) > 0.8
+    fitted = DAMClassifier(20, 3, epochs=3, random_state=0).fit(xtr, ytr)
+    again = DAMClassifier(20, 3, epochs=3, random_state=0).fit(xtr, ytr)
+    np.testing.assert_array_equal(fitted.memories_, again.memories_)  # an int seed: identical fits
+    proba = fitted.predict_proba(xtr[:50])
+    assert proba.shape == (50, 10) and np.all(proba >= 0)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(fitted.classes_[proba.argmax(axis=1)], fitted.predict(xtr[:50]))
+    assert fitted.n_features_in_ == 64 and sklearn.base.is_classifier(fitted)
+    # two classes: scikit-learn's binary decision function, c_1 - c_0
+    binary = DAMClassifier(10, 3, epochs=5, random_state=0).fit(xtr[ytr < 2], ytr[ytr < 2])
+    c = binary.outputs(xtr[:7])
+    np.testing.assert_allclose(binary.decision_function(xtr[:7]), c[:, 1] - c[:, 0])
+
+
+def test_passes_scikit_learns_estimator_checks():
+    pytest.importorskip("sklearn")
+    from sklearn.utils.estimator_checks import check_estimator
+
+    reason = "a column-vector y is refused with an error instead of a warning and a ravel"
+    est = DAMClassifier(n_memories=20, epochs=20, input_scaling="minmax", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the checks' own SkipTestWarnings (pandas, array API)
+        results = check_estimator(est, on_fail=None,
+                                  expected_failed_checks={"check_supervised_y_2d": reason})
+    bad = [(r["check_name"], str(r["exception"])[:200]) for r in results
+           if r["status"] not in ("passed", "skipped", "xfail")]
+    assert bad == []
+    assert sum(r["status"] == "passed" for r in results) >= 50
 
 
 @pytest.mark.slow

@@ -31,6 +31,7 @@ NumPy only; scikit-learn is needed only by :func:`load_digits` (imported lazily)
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ from ._validation import check_finite_array, check_option, check_rng, check_scal
 __all__ = ["DAMClassifier", "TrainingHistory", "load_digits"]
 
 _FORMS = ("dual", "energy")
+_SCALINGS = ("none", "unit", "minmax")
 
 
 def load_digits(*, test_fraction: float = 0.25, rng=0):
@@ -74,6 +76,15 @@ def load_digits(*, test_fraction: float = 0.25, rng=0):
         idx = gen.permutation(np.flatnonzero(y == c))
         test[idx[: round(test_fraction * idx.size)]] = True
     return x[~test], y[~test], x[test], y[test]
+
+
+def _not_fitted_error(message: str) -> Exception:
+    """scikit-learn's NotFittedError (a ValueError) where scikit-learn is installed, else ValueError."""
+    try:
+        from sklearn.exceptions import NotFittedError
+    except ImportError:
+        return ValueError(message)
+    return NotFittedError(message)
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,8 @@ class DAMClassifier:
         from N_v = 784 to the number of features).
     anneal_epochs : int, default=100
         Length of the temperature ramp.
+    epochs : int, default=100
+        Training epochs of :meth:`fit` (``fit(..., epochs=k)`` overrides it for one call).
     learning_rate : float, default=0.04
         :math:`\varepsilon_0`.
     decay : float, default=0.998
@@ -128,8 +141,17 @@ class DAMClassifier:
     batch_size : int, default=100
     init_mean, init_std : float, default=-0.3, 0.3
         Initial memories :math:`\mathcal N(\mu, \sigma^2)`, clipped to [-1, 1].
+    input_scaling : {"none", "unit", "minmax"}, default="none"
+        How inputs reach the visible neurons, which live in [-1, 1]. ``"none"``: ``X`` must already
+        be in [-1, 1] (data with no negative value, such as pixels in [0, 1], is refused, because it
+        trains to chance); ``"unit"``: ``X`` in [0, 1] is mapped by :math:`x \mapsto 2x - 1`;
+        ``"minmax"``: each feature's training range is mapped to [-1, 1] (values outside it at
+        prediction saturate; constant features become 0).
+    random_state : int or numpy.random.Generator, optional
+        Initialisation and minibatch order (scikit-learn's name). An int seed makes every
+        :meth:`fit` identical.
     rng : int or numpy.random.Generator, optional
-        Initialisation and minibatch order.
+        Alias of ``random_state`` (the name the rest of the library uses); give one of them.
 
     Attributes
     ----------
@@ -138,10 +160,25 @@ class DAMClassifier:
     classes_ : ndarray
         Class labels, in the order of the classification neurons.
     history_ : TrainingHistory
+    n_features_in_ : int
+        Number of features seen by :meth:`fit`.
+    temperature_ : float
+        The final temperature of training, used by prediction.
+    data_min_, data_max_ : ndarray, shape (n_features,)
+        Per-feature training range (only with ``input_scaling="minmax"``).
+
+    Notes
+    -----
+    A scikit-learn estimator without depending on scikit-learn: ``get_params``/``set_params``,
+    ``clone``, pipelines, ``cross_val_score`` and grid search work, and
+    ``sklearn.utils.estimator_checks.check_estimator`` passes with ``input_scaling="minmax"`` (the
+    checks feed data of any range; the default refuses data outside [-1, 1]) except for one check,
+    by choice: a column-vector ``y`` of shape (n, 1) is refused with an error, where scikit-learn
+    would warn and ravel it.
 
     References
     ----------
-    D. Krotov and J. J. Hopfield, NeurIPS 2016 (arXiv 1606.01164), §3–4, App. A; THEORY.md §7.
+    D. Krotov and J. J. Hopfield, NeurIPS 2016 (arXiv 1606.01164), §3–4, App. A.
 
     Examples
     --------
@@ -150,49 +187,98 @@ class DAMClassifier:
     >>> clf = DAMClassifier(n_memories=100, n=3, rng=0).fit(Xtr, ytr, epochs=30)  # doctest: +SKIP
     >>> clf.score(Xte, yte) > 0.9                                   # doctest: +SKIP
     True
+    >>> from sklearn.model_selection import cross_val_score          # doctest: +SKIP
+    >>> cross_val_score(DAMClassifier(50, 3, epochs=20, random_state=0), Xtr, ytr, cv=3)  # doctest: +SKIP
     """
 
     def __init__(self, n_memories: int = 100, n: int = 3, *, form: str = "dual",
                  loss_power: int | None = None, temperature=None, anneal_epochs: int = 100,
-                 learning_rate: float = 0.04, decay: float = 0.998, momentum: float = 0.6,
-                 batch_size: int = 100, init_mean: float = -0.3, init_std: float = 0.3,
-                 rng=None):
-        check_scalar(n_memories, "n_memories", numbers.Integral, min_val=1)
-        check_scalar(n, "n", numbers.Integral, min_val=2)
-        check_option(form, "form", _FORMS)
-        if loss_power is not None:
-            check_scalar(loss_power, "loss_power", numbers.Integral, min_val=1)
-        check_scalar(anneal_epochs, "anneal_epochs", numbers.Integral, min_val=0)
-        check_scalar(learning_rate, "learning_rate", numbers.Real, min_val=0, include_min=False)
-        check_scalar(decay, "decay", numbers.Real, min_val=0, max_val=1, include_min=False)
-        check_scalar(momentum, "momentum", numbers.Real, min_val=0, max_val=1, include_max=False)
-        check_scalar(batch_size, "batch_size", numbers.Integral, min_val=1)
-        check_scalar(init_mean, "init_mean", numbers.Real, min_val=-1, max_val=1)
-        check_scalar(init_std, "init_std", numbers.Real, min_val=0)
-        if temperature is not None:
-            temps = np.atleast_1d(np.asarray(temperature, dtype=np.float64))
+                 epochs: int = 100, learning_rate: float = 0.04, decay: float = 0.998,
+                 momentum: float = 0.6, batch_size: int = 100, init_mean: float = -0.3,
+                 init_std: float = 0.3, input_scaling: str = "none", random_state=None, rng=None):
+        # scikit-learn's convention: store every parameter unchanged (get_params / clone read them
+        # back, set_params writes them); fit validates them all.
+        self.n_memories = n_memories
+        self.n = n
+        self.form = form
+        self.loss_power = loss_power
+        self.temperature = temperature
+        self.anneal_epochs = anneal_epochs
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.decay = decay
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.init_mean = init_mean
+        self.init_std = init_std
+        self.input_scaling = input_scaling
+        self.random_state = random_state
+        self.rng = rng
+
+    def _validate_params(self) -> None:
+        check_scalar(self.n_memories, "n_memories", numbers.Integral, min_val=1)
+        check_scalar(self.n, "n", numbers.Integral, min_val=2)
+        check_option(self.form, "form", _FORMS)
+        if self.loss_power is not None:
+            check_scalar(self.loss_power, "loss_power", numbers.Integral, min_val=1)
+        check_scalar(self.anneal_epochs, "anneal_epochs", numbers.Integral, min_val=0)
+        check_scalar(self.epochs, "epochs", numbers.Integral, min_val=1)
+        check_scalar(self.learning_rate, "learning_rate", numbers.Real, min_val=0, include_min=False)
+        check_scalar(self.decay, "decay", numbers.Real, min_val=0, max_val=1, include_min=False)
+        check_scalar(self.momentum, "momentum", numbers.Real, min_val=0, max_val=1, include_max=False)
+        check_scalar(self.batch_size, "batch_size", numbers.Integral, min_val=1)
+        check_scalar(self.init_mean, "init_mean", numbers.Real, min_val=-1, max_val=1)
+        check_scalar(self.init_std, "init_std", numbers.Real, min_val=0)
+        check_option(self.input_scaling, "input_scaling", _SCALINGS)
+        if self.temperature is not None:
+            temps = np.atleast_1d(np.asarray(self.temperature, dtype=np.float64))
             if temps.ndim != 1 or temps.size not in (1, 2) or not np.all(np.isfinite(temps)) \
                     or np.any(temps <= 0):
                 raise ValueError("`temperature` must be a positive float T or a pair "
-                                 f"(T_initial, T_final); got {temperature!r}.")
-        self.n_memories = int(n_memories)
-        self.n = int(n)
-        self.form = form
-        self.loss_power = int(loss_power) if loss_power is not None else (
-            2 if n <= 5 else max(2, int(n)))
-        self.temperature = temperature
-        self.anneal_epochs = int(anneal_epochs)
-        self.learning_rate = float(learning_rate)
-        self.decay = float(decay)
-        self.momentum = float(momentum)
-        self.batch_size = int(batch_size)
-        self.init_mean = float(init_mean)
-        self.init_std = float(init_std)
-        self._rng = check_rng(rng)
-        self.memories_: np.ndarray | None = None
-        self.classes_: np.ndarray | None = None
-        self.history_: TrainingHistory | None = None
-        self._t_final = 1.0
+                                 f"(T_initial, T_final); got {self.temperature!r}.")
+        if self.random_state is not None and self.rng is not None:
+            raise ValueError("give `random_state` or its alias `rng`, not both.")
+
+    @property
+    def _loss_power(self) -> int:
+        if self.loss_power is not None:
+            return int(self.loss_power)
+        return 2 if self.n <= 5 else max(2, int(self.n))
+
+    # ------------------------------------------------------------------ scikit-learn protocol
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p for p in sig.parameters if p != "self"]
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor's parameters (scikit-learn's estimator protocol; ``deep`` is unused)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params) -> DAMClassifier:
+        """Set constructor parameters (scikit-learn's protocol; :meth:`fit` validates them); returns self."""
+        valid = self._param_names()
+        for name in params:
+            if name not in valid:
+                raise ValueError(f"invalid parameter {name!r} for DAMClassifier; valid parameters "
+                                 f"are {valid}.")
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def __sklearn_tags__(self):
+        # only scikit-learn calls this, so importing it here adds nothing to `import hopfield`
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True),
+                    classifier_tags=ClassifierTags(), input_tags=InputTags())
+
+    def __repr__(self) -> str:
+        defaults = {p.name: p.default for p in inspect.signature(type(self).__init__).parameters.values()
+                    if p.name != "self"}
+        shown = [f"{k}={v!r}" for k, v in self.get_params().items()
+                 if not (v is defaults[k] or (type(v) is type(defaults[k]) and v == defaults[k]))]
+        return f"DAMClassifier({', '.join(shown)})"
 
     # ------------------------------------------------------------------ temperature
     def _schedule(self, n_features: int, epochs: int) -> np.ndarray:
@@ -250,39 +336,89 @@ class DAMClassifier:
         return c, -np.concatenate([g_v, g_c], axis=1)
 
     def _loss_grad(self, c, t):
-        m = self.loss_power
+        m = self._loss_power
         d = c - t
         return (d ** (2 * m)).sum(axis=1), 2 * m * d ** (2 * m - 1)
 
     # ------------------------------------------------------------------ public API
-    def _check_x(self, x, name="X"):
-        arr = check_finite_array(x, name, ndim=2)
-        if self.memories_ is not None and arr.shape[1] != self.memories_.shape[1] - self.classes_.size:
-            raise ValueError(f"`{name}` has {arr.shape[1]} features but the classifier was trained "
-                             f"on {self.memories_.shape[1] - self.classes_.size}.")
+    def _check_x(self, x, name="X", *, fitting=False):
+        if hasattr(x, "toarray") or hasattr(x, "tocsr"):
+            raise TypeError(f"`{name}` is a sparse matrix: sparse input is not supported; pass a dense "
+                            "array (e.g. X.toarray()).")
+        raw = np.asarray(x) if not isinstance(x, np.ndarray) else x
+        if np.iscomplexobj(raw):
+            raise ValueError(f"Complex data not supported: `{name}` is complex, and the visible neurons are "
+                             "real.")
+        if raw.ndim == 1:
+            raise ValueError(f"`{name}` must be 2-D, one row per sample; got a 1-D array of shape "
+                             f"{raw.shape}. Reshape your data with X.reshape(-1, 1) for one feature "
+                             "or X.reshape(1, -1) for one sample.")
+        arr = check_finite_array(raw, name, ndim=2, allow_empty=True)
+        if arr.shape[0] == 0:
+            raise ValueError(f"`{name}` has 0 sample(s) (shape={arr.shape}) while a minimum of 1 is "
+                             "required.")
+        if arr.shape[1] == 0:
+            raise ValueError(f"`{name}` has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is "
+                             "required.")
+        if not fitting and arr.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {arr.shape[1]} features, but DAMClassifier is expecting "
+                             f"{self.n_features_in_} features as input (`{name}`).")
+        scaling = self.input_scaling
+        if scaling == "unit":
+            if np.any(arr < -1e-12) or np.any(arr > 1.0 + 1e-12):
+                raise ValueError(f"with input_scaling='unit', `{name}` must lie in [0, 1]; found values "
+                                 f"in [{arr.min():.3g}, {arr.max():.3g}].")
+            return 2.0 * arr - 1.0
+        if scaling == "minmax":
+            if fitting:
+                self.data_min_ = arr.min(axis=0)
+                self.data_max_ = arr.max(axis=0)
+            span = self.data_max_ - self.data_min_
+            safe = np.where(span > 0, span, 1.0)
+            out = np.where(span > 0, 2.0 * (arr - self.data_min_) / safe - 1.0, 0.0)
+            return np.clip(out, -1.0, 1.0)  # unseen values beyond the training range saturate
         if np.any(np.abs(arr) > 1.0 + 1e-12):
             raise ValueError(f"`{name}` must be scaled to [-1, 1] (the visible neurons' range); "
-                             f"found values in [{arr.min():.3g}, {arr.max():.3g}].")
+                             f"found values in [{arr.min():.3g}, {arr.max():.3g}]. Rescale it, or "
+                             "pass input_scaling='minmax' (each feature's training range to [-1, 1]).")
+        if fitting and arr.min() >= 0.0:
+            # [0, 1] data leaves every visible neuron on one side: training then stays at chance
+            raise ValueError(f"`{name}` has no negative values: it looks like data in [0, 1], on which "
+                             "the classifier trains to chance (its visible neurons live in [-1, 1]). "
+                             "Pass input_scaling='unit' (x -> 2x - 1) or 'minmax', or rescale it.")
         return arr
 
-    def _check_xy(self, x, y, name_x="X", name_y="y"):
-        arr = self._check_x(x, name_x)
+    def _check_y(self, y, n_samples, name_y="y", name_x="X"):
+        if y is None:
+            raise ValueError("DAMClassifier requires y to be passed, but the target y is None.")
         labels = np.asarray(y)
-        if labels.ndim != 1 or labels.shape[0] != arr.shape[0]:
+        if labels.ndim == 2 and labels.shape[1] == 1:
+            raise ValueError(f"`{name_y}` must be 1-D (one label per sample); got a column of shape "
+                             f"{labels.shape}: use y.ravel().")
+        if labels.ndim != 1 or labels.shape[0] != n_samples:
             raise ValueError(f"`{name_y}` must be 1-D with one label per row of `{name_x}` "
-                             f"({arr.shape[0]}); got shape {labels.shape}.")
-        return arr, labels
+                             f"({n_samples}); got shape {labels.shape}.")
+        if labels.dtype.kind == "c":
+            raise ValueError(f"`{name_y}` is complex; class labels must be integers or strings.")
+        if labels.dtype.kind == "f":
+            if not np.all(np.isfinite(labels)):
+                raise ValueError(f"`{name_y}` holds NaN or infinite labels.")
+            if np.any(labels != np.round(labels)):
+                raise ValueError(f"Unknown label type: continuous. `{name_y}` holds non-integer "
+                                 "values: a classifier needs class labels, not a regression target.")
+        return labels
 
-    def fit(self, X, y, *, epochs: int = 100, X_val=None, y_val=None) -> DAMClassifier:
-        """Train from a fresh initialisation for ``epochs`` epochs.
+    def fit(self, X, y, *, epochs: int | None = None, X_val=None, y_val=None) -> DAMClassifier:
+        """Train from a fresh initialisation.
 
         Parameters
         ----------
         X : array_like, shape (n_samples, n_features)
-            Inputs scaled to [-1, 1].
+            Inputs in [-1, 1] (or as ``input_scaling`` says).
         y : array_like, shape (n_samples,)
             Class labels (at least two classes).
-        epochs : int, default=100
+        epochs : int, optional
+            Overrides the ``epochs`` parameter for this call.
         X_val, y_val : array_like, optional
             A held-out set whose error is recorded after each epoch in ``history_.test_error``.
 
@@ -290,25 +426,26 @@ class DAMClassifier:
         -------
         self
         """
-        self.memories_ = None
-        self.classes_ = None
-        x, labels = self._check_xy(X, y)
+        self._validate_params()
+        epochs = self.epochs if epochs is None else epochs
         check_scalar(epochs, "epochs", numbers.Integral, min_val=1)
+        x = self._check_x(X, fitting=True)
+        labels = self._check_y(y, x.shape[0])
         classes = np.unique(labels)
         if classes.size < 2:
-            raise ValueError(f"`y` must hold at least two classes; got {classes.tolist()}.")
+            raise ValueError(f"`y` must hold at least two classes; got only one class: {classes.tolist()}.")
         if (X_val is None) != (y_val is None):
             raise ValueError("give both `X_val` and `y_val`, or neither.")
+        self.n_features_in_ = x.shape[1]
         xval = yval = None
         if X_val is not None:
-            xval, yval = self._check_xy(X_val, y_val, "X_val", "y_val")
-            if xval.shape[1] != x.shape[1]:
-                raise ValueError(f"`X_val` has {xval.shape[1]} features but `X` has {x.shape[1]}.")
+            xval = self._check_x(X_val, "X_val")
+            yval = self._check_y(y_val, xval.shape[0], "y_val", "X_val")
         n_samples, n_v = x.shape
         n_c = classes.size
         targets = -np.ones((n_samples, n_c))
         targets[np.arange(n_samples), np.searchsorted(classes, labels)] = 1.0
-        gen = self._rng
+        gen = check_rng(self.random_state if self.rng is None else self.rng)
         xi = np.clip(gen.normal(self.init_mean, self.init_std, (self.n_memories, n_v + n_c)),
                      -1.0, 1.0)
         vel = np.zeros_like(xi)
@@ -333,30 +470,60 @@ class DAMClassifier:
                 wrong += int(np.sum(np.argmax(c, axis=1) != np.argmax(t, axis=1)))
                 tot_loss += float(loss.sum())
             self.memories_ = xi
-            self._t_final = float(temp)
+            self.temperature_ = float(temp)
             tr_err.append(wrong / n_samples)
             losses.append(tot_loss / n_samples)
             if xval is not None:
-                te_err.append(1.0 - self.score(xval, yval))
+                te_err.append(float(np.mean(self._predict_scaled(xval) != yval)))
         self.history_ = TrainingHistory(np.array(tr_err), np.array(te_err), np.array(losses),
                                         temps.copy())
         return self
 
     def _check_fitted(self):
-        if self.memories_ is None:
-            raise ValueError("this DAMClassifier is not trained yet; call `fit` first.")
+        if getattr(self, "memories_", None) is None:
+            raise _not_fitted_error("this DAMClassifier is not fitted yet; call `fit` first.")
 
-    def decision_function(self, X) -> np.ndarray:
+    def _outputs(self, x) -> np.ndarray:
+        return self._forward(self.memories_, x, self.temperature_)
+
+    def _predict_scaled(self, x) -> np.ndarray:
+        return self.classes_[np.argmax(self._outputs(x), axis=1)]
+
+    def outputs(self, X) -> np.ndarray:
         """Outputs :math:`c_\\alpha \\in (-1, 1)` of the classification neurons, (n_samples, n_classes)."""
         self._check_fitted()
-        x = self._check_x(X)
-        return self._forward(self.memories_, x, self._t_final)
+        return self._outputs(self._check_x(X))
+
+    def decision_function(self, X) -> np.ndarray:
+        """scikit-learn's decision function: :meth:`outputs`, or for two classes ``c_1 - c_0``.
+
+        Returns
+        -------
+        ndarray, shape (n_samples, n_classes), or (n_samples,) when there are two classes
+            (positive favours ``classes_[1]``, as scikit-learn's binary classifiers do).
+        """
+        c = self.outputs(X)
+        return c[:, 1] - c[:, 0] if c.shape[1] == 2 else c
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities: the outputs mapped to [0, 1] and normalised, (n_samples, n_classes).
+
+        :math:`p_\\alpha = (1 + c_\\alpha) / \\sum_\\gamma (1 + c_\\gamma)` (uniform where every output
+        is -1). A monotone reading of the outputs, so ``argmax`` agrees with :meth:`predict`; it is
+        not calibrated.
+        """
+        on = 1.0 + self.outputs(X)
+        total = on.sum(axis=1, keepdims=True)
+        uniform = np.full_like(on, 1.0 / on.shape[1])
+        return np.where(total > 0, on / np.where(total > 0, total, 1.0), uniform)
 
     def predict(self, X) -> np.ndarray:
         """The class whose classification neuron has the largest output."""
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        c = self.outputs(X)
+        return self.classes_[np.argmax(c, axis=1)]
 
     def score(self, X, y) -> float:
         """Accuracy on ``(X, y)``."""
-        x, labels = self._check_xy(X, y)
-        return float(np.mean(self.predict(x) == labels))
+        pred = self.predict(X)
+        labels = self._check_y(y, pred.shape[0])
+        return float(np.mean(pred == labels))
