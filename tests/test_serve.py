@@ -6,9 +6,11 @@ import base64
 import http.client
 import json
 import os
+import socket
 import struct
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -129,10 +131,10 @@ def test_datasets_listing_and_patterns(url):
 
 
 @pytest.mark.parametrize(("path", "status", "words"), [
-    ("/api/datasets/letters?scale=9", 400, "`scale` == 9, must be <= 4"),
+    ("/api/datasets/letters?scale=9", 400, "scale must be a whole number from 1 to 4; got 9."),
     ("/api/datasets/letters?scale=two", 400, "`scale` must be an integer"),
     ("/api/datasets/letters?size=3", 400, "unknown query parameter(s) 'size'"),
-    ("/api/datasets/shapes?size=2", 400, "`size` == 2, must be >= 4"),
+    ("/api/datasets/shapes?size=2", 400, "size must be a whole number from 4 to 32; got 2."),
     ("/api/datasets/faces", 404, "no dataset 'faces'"),
     ("/api/recall", 405, "use POST"),
 ])
@@ -189,20 +191,103 @@ def test_asynchronous_energy_never_increases(url, rule, update):
     assert res["params"] == {"rule": rule, "update": update, "max_steps": 50}
 
 
-def test_recall_is_reproducible_with_a_seed_and_matches_the_library(url):
+def test_recall_is_reproducible_with_a_seed_and_sequential_matches_the_library(url):
     patterns, names, _ = _letters("AEHK", scale=1)
     probe = hf.patterns.flip(patterns[2], 0.25, rng=0)
     body = _recall_body(patterns, names, probe, params={"rule": "storkey"}, seed=9)
     a = _request(url, "/api/recall", body)[1]
     b = _request(url, "/api/recall", body)[1]
-    assert a["states"] == b["states"] and a["energies"] == b["energies"]
-    # one sweep at a time from one Generator = the library's recall with the same Generator
+    assert a["states"] == b["states"] and a["flips"] == b["flips"] and a["energies"] == b["energies"]
+    other = _request(url, "/api/recall", {**body, "seed": 10})[1]
+    assert other["flips"] != a["flips"]  # another visiting order
+    # in the fixed order 0..N-1 the flip-by-flip run is the library's sequential recall
     net = hf.HopfieldNetwork(patterns.shape[1], rule="storkey")
     net.store(patterns)
-    ref = net.recall(probe, rng=np.random.default_rng(9), trace=True)
-    np.testing.assert_array_equal(a["states"][-1], ref.states)
-    assert a["steps"] == ref.sweeps - 1  # the library also counts the final, unchanged sweep
-    np.testing.assert_allclose(a["energies"], ref.energy_trace[: a["steps"] + 1])
+    for k in range(4):
+        probe = hf.patterns.flip(patterns[k], 0.3, rng=k)
+        res = _request(url, "/api/recall", _recall_body(
+            patterns, names, probe, params={"rule": "storkey", "update": "sequential"}))[1]
+        ref = net.recall(probe, update="sequential", trace=True)
+        np.testing.assert_array_equal(res["states"][-1], ref.states)
+        assert res["steps"] == ref.sweeps - 1  # the library also counts the final, unchanged sweep
+        assert sum(map(len, res["flips"])) == ref.flips
+        np.testing.assert_allclose(res["energies"], ref.energy_trace[: res["steps"] + 1])
+        assert all(step == sorted(step) for step in res["flips"])
+
+
+def _replay(probe, flips):
+    """The state after each single flip, from the probe."""
+    s = np.array(probe, dtype=np.int64)
+    out = [s.copy()]
+    for i in flips:
+        s[i] = -s[i]
+        out.append(s.copy())
+    return np.array(out)
+
+
+@pytest.mark.parametrize("update", ["async", "sequential"])
+def test_single_neuron_flips_are_the_dynamics(url, update):
+    patterns, names, _ = _letters("TIUZ", scale=2)
+    probe = hf.patterns.flip(patterns[1], n_flips=50, rng=2)
+    res = _request(url, "/api/recall", _recall_body(
+        patterns, names, probe, params={"rule": "pseudoinverse", "update": update}, seed=4))[1]
+    assert res["single_neuron"] and res["converged"]
+    flips = [i for step in res["flips"] for i in step]
+    states = _replay(probe, flips)
+    # the flips rebuild every step's state, each neuron at most once per sweep
+    ends = np.cumsum([0] + [len(step) for step in res["flips"]])
+    np.testing.assert_array_equal(states[ends], res["states"])
+    assert all(len(set(step)) == len(step) > 0 for step in res["flips"])
+    # each flip follows the sign of the neuron's local field h = W s at that moment, so that
+    # E = -1/2 s^T W s strictly falls at every flip (W from the library, energy computed here)
+    net = hf.HopfieldNetwork(patterns.shape[1], rule="pseudoinverse")
+    net.store(patterns)
+    w = net.weights
+    for s, i in zip(states[:-1], flips, strict=True):
+        assert (w[i] @ s) * s[i] < 0
+    energies = -0.5 * np.einsum("ki,ij,kj->k", states, w, states)
+    np.testing.assert_allclose(res["flip_energies"], energies, rtol=1e-12, atol=1e-9)
+    assert np.all(np.diff(res["flip_energies"]) < 0)
+    assert net.is_fixed_point(states[-1])
+
+
+def test_dense_single_neuron_flips_lower_its_energy(url):
+    patterns, names, _ = _letters("TIUZ", scale=2)
+    probe = hf.patterns.flip(patterns[3], n_flips=40, rng=5)
+    res = _request(url, "/api/recall", _recall_body(
+        patterns, names, probe, model="dense", params={"F": "polynomial", "n": 3}, seed=1))[1]
+    flips = [i for step in res["flips"] for i in step]
+    states = _replay(probe, flips)
+    xi = patterns.astype(float)
+    energies = -np.sum((states @ xi.T) ** 3, axis=1)  # E = -Σ_μ (ξ^μ·σ)^n, n = 3
+    np.testing.assert_allclose(res["flip_energies"], energies, rtol=1e-12)
+    assert np.all(np.diff(energies) < 0) and res["recalled"]["name"] == "Z"
+    assert res["weights"] is None  # a dense memory has no pairwise weights
+
+
+def test_synchronous_and_modern_steps_have_no_single_flips(url):
+    patterns, names, _ = _letters("TIUZ", scale=2)
+    probe = hf.patterns.flip(patterns[0], n_flips=30, rng=1)
+    res = _request(url, "/api/recall", _recall_body(patterns, names, probe,
+                                                    params={"update": "sync"}))[1]
+    assert not res["single_neuron"] and res["flip_energies"] is None
+    for a, b, step in zip(res["states"][:-1], res["states"][1:], res["flips"], strict=True):
+        assert step == np.flatnonzero(np.array(a) != np.array(b)).tolist()
+    res = _request(url, "/api/recall", _recall_body(patterns, names, probe, model="modern"))[1]
+    assert res["flips"] is None and res["weights"] is None
+
+
+def test_classical_weights_are_sent_for_the_view(url):
+    patterns, names, _ = _letters("TIUZ", scale=2)
+    res = _request(url, "/api/recall", _recall_body(patterns, names, patterns[0],
+                                                    params={"rule": "hebb"}))[1]
+    net = hf.HopfieldNetwork(patterns.shape[1], rule="hebb")
+    net.store(patterns)
+    w, view = net.weights, res["weights"]
+    levels = np.frombuffer(base64.b64decode(view["levels"]), dtype=np.int8).reshape(view["n"], -1)
+    assert view["n"] == 196 and view["max_abs"] == pytest.approx(np.abs(w).max())
+    np.testing.assert_allclose(levels * view["max_abs"] / 127, w, atol=view["max_abs"] / 254 + 1e-12)
+    assert np.array_equal(levels, levels.T) and np.all(np.diag(levels) == 0)
 
 
 def test_synchronous_two_cycle_is_detected(url):
@@ -281,12 +366,13 @@ def test_modern_retrieval_steps_and_energy(url):
 
 
 @pytest.mark.parametrize(("model", "params", "words"), [
-    ("dense", {"F": "cubic"}, "`F` must be one of 'polynomial', 'rectified', 'exponential'"),
-    ("dense", {"n": 0}, "`n` == 0, must be >= 1"),
+    ("dense", {"F": "cubic"},
+     "separation function F must be one of polynomial, rectified, exponential; got 'cubic'"),
+    ("dense", {"n": 0}, "power n must be a whole number from 1 to 30; got 0."),
     ("dense", {"rule": "hebb"}, "unknown parameter(s) 'rule' for model 'dense'"),
-    ("modern", {"beta": 0}, "`beta` == 0, must be >= 0.001"),
-    ("modern", {"beta": "big"}, "`beta` must be an instance of Real"),
-    ("modern", {"steps": 51}, "`steps` == 51, must be <= 50"),
+    ("modern", {"beta": 0}, "β (inverse temperature) must be a number from 0.001 to 100; got 0."),
+    ("modern", {"beta": "big"}, "β (inverse temperature) must be a number from 0.001 to 100; got 'big'."),
+    ("modern", {"steps": 51}, "retrieval steps must be a whole number from 1 to 50; got 51."),
     ("modern", {"update": "async"}, "unknown parameter(s) 'update' for model 'modern'"),
 ])
 def test_bad_dense_and_modern_params(url, model, params, words):
@@ -319,15 +405,16 @@ _T = hf.datasets.letters("TI").patterns
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "model": "boltzmann"},
      "`model` must be one of 'classical', 'dense', 'modern'"),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "params": {"rule": "oja"}},
-     "`rule` must be one of 'hebb', 'storkey', 'pseudoinverse'"),
+     "learning rule must be one of hebb, storkey, pseudoinverse; got 'oja'."),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "params": {"beta": 2}},
      "unknown parameter(s) 'beta' for model 'classical'"),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "params": {"max_steps": 0}},
-     "`max_steps` == 0, must be >= 1"),
+     "max steps must be a whole number from 1 to 200; got 0."),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "params": {"max_steps": 2.5}},
-     "`max_steps` must be an instance of Integral"),
+     "max steps must be a whole number from 1 to 200; got 2.5."),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "params": [1]}, "`params` must be an object"),
-    ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "seed": -1}, "`seed` == -1, must be >= 0"),
+    ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "seed": -1},
+     "seed must be a whole number from 0 to 4294967295; got -1."),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "names": ["T"]}, "`names` has 1 entries"),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "shape": [7, 8]}, "does not hold 49"),
     ({"patterns": _T.tolist(), "probe": _T[0].tolist(), "weights": [1]}, "unknown field(s) 'weights'"),
@@ -391,11 +478,12 @@ def test_corrupt_flips_the_requested_share_reproducibly(url):
 
 
 @pytest.mark.parametrize(("body", "words"), [
-    ({"state": [1, -1], "percent": 120}, "`percent` == 120, must be <= 100"),
-    ({"state": [1, -1], "percent": "10"}, "`percent` must be an instance of Real"),
+    ({"state": [1, -1], "percent": 120}, "corruption % must be a number from 0 to 100; got 120."),
+    ({"state": [1, -1], "percent": "10"}, "corruption % must be a number from 0 to 100; got '10'."),
     ({"state": [1, 2], "percent": 10}, "`state` must be ±1"),
     ({"percent": 10}, "missing field `state`"),
-    ({"state": [1, -1], "percent": 10, "seed": 1.5}, "`seed` must be an instance of Integral"),
+    ({"state": [1, -1], "percent": 10, "seed": 1.5},
+     "seed must be a whole number from 0 to 4294967295; got 1.5."),
 ])
 def test_bad_corrupt_requests(url, body, words):
     status, res, _ = _request(url, "/api/corrupt", body)
@@ -510,9 +598,60 @@ def test_server_arguments_are_checked():
 
 def test_cli_parser_defaults_and_flags():
     args = build_parser().parse_args(["serve"])
-    assert (args.host, args.port, args.open) == ("127.0.0.1", 8000, True)
-    args = build_parser().parse_args(["serve", "--port", "0", "--no-open", "--host", "localhost"])
-    assert (args.host, args.port, args.open) == ("localhost", 0, False)
+    assert (args.host, args.port, args.open, args.allow_host) == ("127.0.0.1", None, True, [])
+    args = build_parser().parse_args(["serve", "--port", "0", "--no-open", "--host", "localhost",
+                                      "--allow-host", "box", "--allow-host", "box.lan"])
+    assert (args.host, args.port, args.open, args.allow_host) == ("localhost", 0, False,
+                                                                  ["box", "box.lan"])
+
+
+def test_default_port_is_not_mkdocs_and_falls_back_when_busy(monkeypatch):
+    from hopfield.cli import serve as cli_serve
+    from hopfield.serve import app
+
+    assert app.DEFAULT_PORT not in (8000, 8080, 8888)  # mkdocs serve, the usual proxies, Jupyter
+    busy = make_server(port=0, quiet=True)
+    try:
+        monkeypatch.setattr(app, "DEFAULT_PORT", busy.server_address[1])
+        server = cli_serve.bind("127.0.0.1", None, quiet=True)
+        try:
+            assert busy.server_address[1] < server.server_address[1] <= busy.server_address[1] + 9
+        finally:
+            server.server_close()
+        with pytest.raises(ValueError, match=r"cannot listen on 127.0.0.1:\d+ .*--port"):
+            cli_serve.bind("127.0.0.1", busy.server_address[1])
+    finally:
+        busy.server_close()
+
+
+def test_the_url_is_printed_when_no_browser_opens(monkeypatch, capsys):
+    import webbrowser
+
+    from hopfield.cli.serve import open_browser
+
+    # no desktop: no browser is tried (a text browser would take over the terminal)
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(webbrowser, "open", lambda url: pytest.fail("tried to open a browser"))
+    assert open_browser("http://127.0.0.1:8765/") is False
+    out = capsys.readouterr().out
+    assert "no web browser could be opened" in out and "http://127.0.0.1:8765/" in out
+    # a desktop whose browser fails, or raises
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(webbrowser, "open", lambda url: False)
+    assert open_browser("http://127.0.0.1:8766/") is False
+    assert "open http://127.0.0.1:8766/ in a browser" in capsys.readouterr().out
+
+    def broken(url):
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "open", broken)
+    assert open_browser("http://127.0.0.1:8767/") is False
+    assert "http://127.0.0.1:8767/" in capsys.readouterr().out
+    monkeypatch.setattr(webbrowser, "open", lambda url: True)
+    assert open_browser("http://127.0.0.1:8768/") is True
+    assert capsys.readouterr().out == ""
 
 
 def test_cli_serves_the_page_on_loopback():
@@ -543,3 +682,206 @@ def test_cli_reports_a_busy_port(capsys):
         assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
     finally:
         server.server_close()
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile and careless clients (issue 14, items 1-3): raw loopback sockets opened by the test
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture()
+def strict():
+    """A server with a short request deadline and a small pool, so that the limits show fast."""
+    server = make_server(port=0, quiet=True, request_timeout=0.5, max_connections=2)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _host(server) -> str:
+    return f"127.0.0.1:{server.server_address[1]}"
+
+
+def _exchange(server, data: bytes, *, timeout: float = 5.0) -> tuple[bytes, float]:
+    """Send ``data`` on a new connection; (everything received until the server closes, seconds)."""
+    t0 = time.monotonic()
+    with socket.create_connection(server.server_address[:2], timeout=timeout) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks), time.monotonic() - t0
+
+
+def _get(host: str, path: str = "/api/models") -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+
+
+def _post_head(host: str, length: str | bytes, path: str = "/api/corrupt") -> bytes:
+    length = length if isinstance(length, bytes) else length.encode()
+    return (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: ").encode() + length + b"\r\n\r\n"
+
+
+PATHOLOGICAL_PGM = [
+    b"P2" + b" " * 28 + b"x",                    # the 44-byte upload that took 30 s
+    b"P2" + b" " * 60_000 + b"x",
+    b"P5 1" + b" " * 60_000 + b"x",
+    b"P5 1 1" + b"\t\n" * 30_000 + b"-",
+    b"P2" + b" #\n" * 20_000 + b"x",             # comments between the fields
+    b"P2 #" + b"#" * 60_000,                     # a comment that never ends
+    b"P5 1 1 255",                               # no whitespace after maxval
+    b"P2 " + b"9" * 60_000,                      # a 60,000-digit width
+]
+
+
+@pytest.mark.parametrize("data", PATHOLOGICAL_PGM, ids=lambda d: f"{d[:8]!r}x{len(d)}")
+def test_pathological_pgm_headers_are_refused_in_milliseconds(data):
+    # thread CPU time: what the scan costs, independent of the machine's load
+    t0 = time.thread_time()
+    with pytest.raises(ImageError, match="PGM header"):
+        image_to_pattern(data)
+    assert time.thread_time() - t0 < 0.05
+
+
+def test_pgm_header_upload_does_not_stall_the_server(url):
+    # 30 s of backtracking before; now a 400 at once, and the server answers others meanwhile
+    t0 = time.monotonic()
+    status, res, _ = _upload(url, b"P2" + b" " * 28 + b"x", filename="evil.pgm")
+    assert status == 400 and "PGM header is malformed" in res["error"]
+    assert _request(url, "/api/models")[0] == 200
+    assert time.monotonic() - t0 < 5
+
+
+def test_host_header_must_name_this_server(strict):
+    port = strict.server_address[1]
+    for good in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}"):
+        answer, _ = _exchange(strict, _get(good))
+        assert answer.startswith(b"HTTP/1.1 200 "), good
+    for bad in ("evil.example", f"evil.example:{port}", f"127.0.0.1:{port + 1}", "127.0.0.1",
+                f"localhost.evil.example:{port}", ""):
+        answer, _ = _exchange(strict, _get(bad))
+        assert answer.startswith(b"HTTP/1.1 403 "), bad
+        assert b"answers only to" in answer and b'"models"' not in answer
+    # a POST from a rebinding page is refused before its body is read
+    answer, _ = _exchange(strict, _post_head(f"evil.example:{port}", "2") + b"{}")
+    assert answer.startswith(b"HTTP/1.1 403 ") and answer.count(b"HTTP/1.1") == 1
+    # no Host at all (HTTP/1.0), and two Host headers
+    answer, _ = _exchange(strict, b"GET /api/models HTTP/1.0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 403 ") and b"no Host header" in answer
+    two = f"GET / HTTP/1.1\r\nHost: {_host(strict)}\r\nHost: evil.example\r\n\r\n".encode()
+    assert _exchange(strict, two)[0].startswith(b"HTTP/1.1 403 ")
+
+
+def test_allowed_hosts_adds_names():
+    server = make_server(port=0, quiet=True, allowed_hosts=["mybox.lan"])
+    server.start()
+    try:
+        port = server.server_address[1]
+        assert _exchange(server, _get(f"mybox.lan:{port}"))[0].startswith(b"HTTP/1.1 200 ")
+        assert _exchange(server, _get(f"other.lan:{port}"))[0].startswith(b"HTTP/1.1 403 ")
+    finally:
+        server.stop()
+    with pytest.raises(TypeError, match="allowed_hosts"):
+        make_server(port=0, allowed_hosts="mybox.lan")
+
+
+@pytest.mark.parametrize("length", [b"\xb2", "\u00b2", "\u0663", "+5", "-1", "5 5", "0x10", "1e3", ""])
+def test_content_length_is_parsed_strictly_and_closes(strict, length):
+    # "²" (one byte, read as Latin-1) passes str.isdigit() but not int(); "٣" passes int(): the
+    # body must not run as a second request
+    smuggled = _get(_host(strict), "/api/datasets")
+    answer, _ = _exchange(strict, _post_head(_host(strict), length) + smuggled)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
+    assert b"Content-Length must be one decimal number" in answer
+    assert answer.count(b"HTTP/1.1 ") == 1 and b'"datasets"' not in answer
+
+
+def test_duplicate_content_length_and_chunked_bodies_are_refused(strict):
+    host = _host(strict)
+    smuggled = _get(host, "/api/datasets")
+    two = (f"POST /api/corrupt HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+           f"Content-Length: 2\r\nContent-Length: 60\r\n\r\n{{}}").encode() + smuggled
+    answer, _ = _exchange(strict, two)
+    assert answer.startswith(b"HTTP/1.1 400 ") and answer.count(b"HTTP/1.1 ") == 1
+    chunked = (f"POST /api/corrupt HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+               f"Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n").encode() + smuggled
+    answer, _ = _exchange(strict, chunked)
+    assert answer.startswith(b"HTTP/1.1 411 ") and answer.count(b"HTTP/1.1 ") == 1
+
+
+def test_keep_alive_still_serves_consecutive_requests(strict):
+    host = _host(strict)
+    body = json.dumps({"state": [1, -1, 1, -1], "percent": 50, "seed": 1}).encode()
+    post = _post_head(host, str(len(body))) + body
+    answer, _ = _exchange(strict, post + post + _get(host))
+    assert answer.count(b"HTTP/1.1 200 ") == 3
+
+
+def test_declared_huge_body_is_refused_at_once(strict):
+    # 10 MiB declared, 1 byte sent: 413 straight away, the thread is not held
+    answer, seconds = _exchange(strict, _post_head(_host(strict), str(10 * 1024 * 1024)) + b"{")
+    assert answer.startswith(b"HTTP/1.1 413 ") and seconds < 2
+
+
+def test_slow_body_and_slow_headers_are_cut_off_at_the_deadline(strict):
+    # a body that stops arriving: 408 after the 0.5 s deadline, connection closed
+    answer, seconds = _exchange(strict, _post_head(_host(strict), "1000") + b"{")
+    assert answer.startswith(b"HTTP/1.1 408 ") and 0.4 < seconds < 4
+    # headers trickled one byte every 50 ms: still cut off at the deadline, not per byte
+    t0 = time.monotonic()
+    with socket.create_connection(strict.server_address[:2], timeout=5) as sock:
+        closed = False
+        for byte in (b"GET / HTTP/1.1\r\nX-Slow: " + b"a" * 200):
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:  # reset by the server
+                closed = True
+                break
+            time.sleep(0.05)
+            if time.monotonic() - t0 > 4:
+                break
+        if not closed:
+            sock.settimeout(5)
+            try:
+                assert sock.recv(1024) == b""
+            except ConnectionResetError:
+                pass
+    assert time.monotonic() - t0 < 4
+
+
+def test_stalled_connections_hold_a_bounded_pool_and_are_freed(strict):
+    # max_connections=2: two stalled connections take the workers, four more may wait, the
+    # seventh is answered 503 at once; after the deadline the server serves again
+    stalled = [socket.create_connection(strict.server_address[:2], timeout=5) for _ in range(6)]
+    try:
+        t0 = time.monotonic()
+        answer, seconds = _exchange(strict, _get(_host(strict)))
+        assert answer.startswith(b"HTTP/1.1 503 ") and seconds < 1
+        assert b"busy" in answer
+        for sock in stalled:  # each is closed by the server within a few deadlines
+            assert sock.recv(1024) == b""
+        assert time.monotonic() - t0 < 4
+    finally:
+        for sock in stalled:
+            sock.close()
+    answer, _ = _exchange(strict, _get(_host(strict)))
+    assert answer.startswith(b"HTTP/1.1 200 ")
+
+
+def test_a_burst_of_connections_is_served_not_refused(url):
+    # the default pool (32 threads, 64 waiting) and a listen backlog of 128
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hopfield.serve import RecallServer
+
+    assert RecallServer.request_queue_size >= 128
+    with ThreadPoolExecutor(50) as pool:
+        t0 = time.monotonic()
+        statuses = list(pool.map(lambda _: _request(url, "/api/models")[0], range(50)))
+    assert statuses == [200] * 50 and time.monotonic() - t0 < 10
+
+
+def test_deeply_nested_json_is_400(url):
+    raw = b'{"patterns": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    status, res, _ = _request(url, "/api/recall", raw=raw, method="POST")
+    assert status == 400 and "nested too deeply" in res["error"]
+    assert _request(url, "/api/models")[0] == 200

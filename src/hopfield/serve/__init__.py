@@ -1,7 +1,8 @@
 """``hopfield serve``: a local web page to store patterns, draw or corrupt a probe and watch recall.
 
-The server (:mod:`hopfield.serve.app`) is the standard library's ``ThreadingHTTPServer`` with a
-small JSON API; the page (``static/``) is plain HTML, CSS and JavaScript with inline SVG and a
+The server (:mod:`hopfield.serve.app`) is the standard library's ``http.server``, hardened (a
+bounded thread pool, request deadlines, a Host check against DNS rebinding), with a small JSON
+API; the page (``static/``) is plain HTML, CSS and JavaScript with inline SVG and a
 canvas, and needs nothing from the network. The models it can run are a registry
 (:data:`hopfield.serve.models.MODELS`).
 

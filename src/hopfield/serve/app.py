@@ -1,8 +1,11 @@
-"""The recall page's web server: the standard library's ``ThreadingHTTPServer`` with a JSON API.
+"""The recall page's web server and its JSON API.
 
-Endpoints (every request body is JSON, sent as ``application/json``, at most
-:data:`MAX_BODY_BYTES`; every error is a JSON object ``{"error": message}`` with status 400, 404,
-405, 411, 413 or 415):
+The server is :class:`hopfield.serve._http.LocalHTTPServer`: the standard library's
+``http.server`` with a bounded thread pool, a deadline on every request, a listen backlog of 128
+and a Host allow-list (see that module). Endpoints (every request body is JSON, sent as
+``application/json`` with a ``Content-Length`` of at most :data:`MAX_BODY_BYTES`; every error is
+a JSON object ``{"error": message}``, plus ``"param"`` naming the parameter at fault, with status
+400, 403, 404, 405, 408, 411, 413, 415 or 503, and closes the connection):
 
 ``GET /``
     The page (``static/index.html``); ``GET /static/app.js`` and ``/static/style.css``.
@@ -20,8 +23,10 @@ Endpoints (every request body is JSON, sent as ``application/json``, at most
     ``{"name", "shape", "pattern"}``: the image thresholded to ±1 (dark = +1).
 ``POST /api/recall``
     ``{"patterns": [[±1...]...], "names": [...], "probe": [±1...], "model": name, "params": {...},
-    "seed": s}`` -> the trajectory (``states``, ``energies``), ``overlaps`` of the final state
-    with each stored pattern and the ``recalled`` one.
+    "seed": s}`` -> the trajectory: ``states`` and ``energies`` after each step, ``flips`` (the
+    neurons each step flipped, in order when ``single_neuron``) with ``flip_energies`` (the
+    energy after each single flip), ``weights`` (the classical network's W, as int8 levels in
+    base64), ``overlaps`` of the final state with each stored pattern and the ``recalled`` one.
 
 The server keeps no state between requests and writes nothing to disk.
 """
@@ -37,7 +42,6 @@ import re
 import sys
 import threading
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,11 +50,15 @@ import numpy as np
 from .. import datasets as _datasets
 from .._validation import check_patterns, check_scalar, check_states
 from ..patterns import flip
+from ._http import LocalHTTPServer, LocalRequestHandler
 from .images import MAX_IMAGE_BYTES, ImageError, image_to_pattern
-from .models import MODELS, Param, get_model
+from .models import MODELS, Param, ParamError, get_model
 
-__all__ = ["DATASETS", "MAX_BODY_BYTES", "MAX_NEURONS", "MAX_PATTERNS", "RecallServer", "make_server"]
+__all__ = ["DATASETS", "DEFAULT_PORT", "MAX_BODY_BYTES", "MAX_NEURONS", "MAX_PATTERNS", "RecallServer",
+           "make_server"]
 
+#: the page's default port (``mkdocs serve`` takes 8000, Jupyter 8888)
+DEFAULT_PORT = 8765
 #: largest accepted request body (bytes)
 MAX_BODY_BYTES = 1024 * 1024
 #: largest pattern (neurons = pixels) the API accepts
@@ -58,6 +66,8 @@ MAX_NEURONS = 1024
 #: most stored patterns the API accepts
 MAX_PATTERNS = 64
 _MAX_NAME = 40
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²" passes str.isdigit()
+_HOST_NAME = re.compile(r"[A-Za-z0-9.\-:\[\]]{1,253}")
 
 _STATIC = {
     "index.html": "text/html; charset=utf-8",
@@ -117,9 +127,12 @@ def _json_array(value, name: str):
     return value
 
 
+_SEED = Param("seed", "int", 0, "seed", min=0, max=2**32 - 1)
+_PERCENT = Param("percent", "float", 20, "corruption %", min=0, max=100)
+
+
 def _check_seed(value) -> int:
-    check_scalar(value, "seed", numbers.Integral, min_val=0, max_val=2**32 - 1)
-    return int(value)
+    return _SEED.validate(value)
 
 
 def _check_shape(value, name: str = "shape") -> tuple[int, int]:
@@ -185,8 +198,7 @@ def api_corrupt(body: dict) -> dict:
     state, _ = check_states(_json_array(_field(body, "state"), "state"), "state")
     if state.shape[0] != 1 or state.shape[1] > MAX_NEURONS:
         raise ValueError(f"`state` must be one pattern of at most {MAX_NEURONS} values.")
-    percent = _field(body, "percent")
-    check_scalar(percent, "percent", numbers.Real, min_val=0, max_val=100)
+    percent = _PERCENT.validate(_field(body, "percent"))
     seed = _check_seed(_field(body, "seed", 0, required=False))
     out = flip(state[0], percent / 100.0, rng=seed)
     return {"state": out.tolist(), "flipped": int(np.sum(out != state[0]))}
@@ -260,10 +272,23 @@ def api_recall(body: dict) -> dict:
         "model": spec.name, "params": params, "seed": seed, "names": names,
         "states": states, "energies": _finite(traj.energies), "steps": len(traj.states) - 1,
         "converged": traj.converged, "message": traj.message,
+        "single_neuron": traj.single_neuron,
+        "flips": None if traj.flips is None else [f.tolist() for f in traj.flips],
+        "flip_energies": None if traj.flip_energies is None else _finite(traj.flip_energies),
+        "weights": None if traj.weights is None else _weights_json(traj.weights),
         "overlaps": _finite(m), "initial_overlaps": _finite(m0),
         "recalled": {"index": best, "name": names[best], "overlap": float(m[best]),
                      "exact": bool(np.isclose(abs(m[best]), 1.0, atol=5e-3)), "status": status},
     }
+
+
+def _weights_json(w: np.ndarray) -> dict:
+    """A weight matrix for the page's view: ``round(127 w / max|w|)`` as int8, row-major, base64
+    (one byte per weight: 1 MiB for the largest network instead of ~20 MiB of JSON numbers)."""
+    scale = float(np.max(np.abs(w), initial=0.0))
+    levels = np.zeros(w.shape, np.int8) if scale == 0 else np.rint(127 * w / scale).astype(np.int8)
+    return {"n": int(w.shape[0]), "max_abs": scale,
+            "levels": base64.b64encode(levels.tobytes()).decode("ascii")}
 
 
 _POST = {"/api/recall": api_recall, "/api/corrupt": api_corrupt, "/api/upload": api_upload}
@@ -272,9 +297,8 @@ _POST = {"/api/recall": api_recall, "/api/corrupt": api_corrupt, "/api/upload": 
 # ---------------------------------------------------------------------------------------------
 # HTTP
 # ---------------------------------------------------------------------------------------------
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LocalRequestHandler):
     server_version = "hopfield-serve"
-    protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):
         if not self.server.quiet:
@@ -282,11 +306,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- responses
     def _send(self, status: int, body: bytes, content_type: str) -> None:
+        if status >= 400:  # after an error the rest of the stream cannot be trusted
+            self.close_connection = True
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -301,6 +329,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, obj = exc.status, {"error": str(exc)}
         except ImageError as exc:
             status, obj = HTTPStatus.BAD_REQUEST, {"error": f"bad upload: {exc}"}
+        except ParamError as exc:
+            status, obj = HTTPStatus.BAD_REQUEST, {"error": str(exc), "param": exc.param}
         except (ValueError, TypeError, KeyError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             status, obj = HTTPStatus.BAD_REQUEST, {"error": str(msg)}
@@ -309,6 +339,37 @@ class _Handler(BaseHTTPRequestHandler):
             status, obj = HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal server error"}
         self._send_json(status, obj)
 
+    def _body_length(self) -> int:
+        """The declared body size, parsed strictly; any doubt closes the connection.
+
+        A body the server does not read would otherwise be parsed as the next request on the
+        connection, so every refusal here closes it.
+        """
+        self.close_connection = True  # reopened below once the body is known to be read in full
+        if self.headers.get("Transfer-Encoding") is not None:
+            raise _RequestError(HTTPStatus.LENGTH_REQUIRED, "chunked or encoded bodies are not "
+                                "supported: send the body with a Content-Length header.")
+        lengths = self.headers.get_all("Content-Length") or []
+        if not lengths:
+            raise _RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required.")
+        if len(lengths) > 1 or not _CONTENT_LENGTH.fullmatch(lengths[0].strip(" \t")):
+            raise _RequestError(HTTPStatus.BAD_REQUEST, "Content-Length must be one decimal number "
+                                f"of ASCII digits; got {', '.join(map(repr, lengths))[:80]}.")
+        length = int(lengths[0].strip(" \t"))
+        if length > MAX_BODY_BYTES:
+            if length <= 4 * MAX_BODY_BYTES:
+                self._drain(length)  # so that a client still sending reads our answer
+            raise _RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                                f"request body too large: {length} bytes, at most {MAX_BODY_BYTES}.")
+        return length
+
+    def _drain(self, length: int) -> None:
+        try:
+            while length > 0 and (chunk := self.rfile.read(min(length, 65536))):
+                length -= len(chunk)
+        except (TimeoutError, OSError):
+            pass
+
     def _read_json(self) -> dict:
         # Requiring JSON makes a cross-site form post need a CORS preflight, which this server
         # never grants: other web pages cannot drive the API through the user's browser.
@@ -316,25 +377,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise _RequestError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                                 "send the request body as JSON (Content-Type: application/json).")
-        length = self.headers.get("Content-Length")
-        if length is None:
-            self.close_connection = True
-            raise _RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required.")
-        if not length.isdigit():
-            self.close_connection = True
-            raise _RequestError(HTTPStatus.BAD_REQUEST, "Content-Length must be a number.")
-        if int(length) > MAX_BODY_BYTES:
-            if int(length) <= 16 * MAX_BODY_BYTES:
-                self.rfile.read(int(length))  # drain it, so the client reads our answer
-            else:
-                self.close_connection = True  # the unread body must not be taken for a request
-            raise _RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                                f"request body too large: {length} bytes, at most {MAX_BODY_BYTES}.")
-        raw = self.rfile.read(int(length))
+        length = self._body_length()
+        try:
+            raw = self.rfile.read(length)
+        except TimeoutError:
+            raise _RequestError(HTTPStatus.REQUEST_TIMEOUT, "the request body did not arrive within "
+                                f"{self.server.request_timeout:g} s.") from None
+        if len(raw) != length:
+            raise _RequestError(HTTPStatus.BAD_REQUEST, f"the body ended after {len(raw)} of the "
+                                f"{length} bytes of its Content-Length.")
+        self.close_connection = False
         try:
             body = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise _RequestError(HTTPStatus.BAD_REQUEST, f"request body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise _RequestError(HTTPStatus.BAD_REQUEST, "request body is nested too deeply to be "
+                                "a request of this API.") from None
         if not isinstance(body, dict):
             raise _RequestError(HTTPStatus.BAD_REQUEST, "request body must be a JSON object.")
         return body
@@ -377,38 +436,52 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, data, _STATIC[name])
 
 
-class RecallServer(ThreadingHTTPServer):
-    """The recall page's HTTP server (one thread per request; daemon threads).
+class RecallServer(LocalHTTPServer):
+    """The recall page's HTTP server (:class:`hopfield.serve._http.LocalHTTPServer`).
 
     Parameters
     ----------
     host : str, default="127.0.0.1"
         Address to bind; the default serves this machine only.
-    port : int, default=8000
+    port : int, default=8765
         0 picks a free port (see :attr:`url`).
     quiet : bool, default=False
         Do not log each request to stderr.
+    request_timeout : float, default=10.0
+        Seconds a client has to send each request; slower clients are cut off.
+    max_connections : int, default=32
+        Connections served at once; more are answered 503 at once.
+    allowed_hosts : sequence of str, default=()
+        Host names to answer to besides the bound address, ``localhost`` and ``127.0.0.1``
+        (requests naming any other Host get 403, against DNS rebinding).
     """
 
-    daemon_threads = True
-
-    def __init__(self, host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False):
+    def __init__(self, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, quiet: bool = False,
+                 request_timeout: float = 10.0, max_connections: int = 32, allowed_hosts=()):
         check_scalar(port, "port", numbers.Integral, min_val=0, max_val=65535)
         if not isinstance(host, str) or not host:
             raise TypeError(f"`host` must be a non-empty string; got {host!r}.")
+        check_scalar(request_timeout, "request_timeout", numbers.Real, min_val=0.01, max_val=3600)
+        check_scalar(max_connections, "max_connections", numbers.Integral, min_val=1, max_val=1024)
+        if isinstance(allowed_hosts, str) or not all(
+                isinstance(h, str) and _HOST_NAME.fullmatch(h) for h in allowed_hosts):
+            raise TypeError("`allowed_hosts` must be a sequence of host names (letters, digits, "
+                            f"'.', '-', ':'); got {allowed_hosts!r}.")
         self.quiet = bool(quiet)
-        super().__init__((host, int(port)), _Handler)
+        super().__init__((host, int(port)), _Handler, request_timeout=request_timeout,
+                         max_connections=max_connections, allowed_hosts=allowed_hosts)
 
     @property
     def url(self) -> str:
-        """The page's address, e.g. ``http://127.0.0.1:8000/``."""
+        """The page's address, e.g. ``http://127.0.0.1:8765/``."""
         host, port = self.server_address[:2]
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{port}/"
 
     def start(self) -> threading.Thread:
         """Serve in a daemon thread (for tests and notebooks); stop with :meth:`stop`."""
-        thread = threading.Thread(target=self.serve_forever, name="hopfield-serve", daemon=True)
+        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1},
+                                  name="hopfield-serve", daemon=True)
         thread.start()
         return thread
 
@@ -418,9 +491,11 @@ class RecallServer(ThreadingHTTPServer):
         self.server_close()
 
 
-def make_server(host: str = "127.0.0.1", port: int = 8000, *, quiet: bool = False) -> RecallServer:
-    """A :class:`RecallServer` bound to ``host:port`` (not yet serving)."""
-    return RecallServer(host, port, quiet=quiet)
+def make_server(host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, quiet: bool = False,
+                **options) -> RecallServer:
+    """A :class:`RecallServer` bound to ``host:port`` (not yet serving); ``options`` are its
+    keyword arguments (``request_timeout``, ``max_connections``, ``allowed_hosts``)."""
+    return RecallServer(host, port, quiet=quiet, **options)
 
 
 def warm_up() -> None:

@@ -20,8 +20,9 @@ MAX_IMAGE_BYTES = 64 * 1024
 MAX_SIDE = 32
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PGM_HEADER = re.compile(rb"\A(P[25])(?:\s+|#[^\n]*\n)*?(\d+)(?:\s+|#[^\n]*\n)+?(\d+)"
-                         rb"(?:\s+|#[^\n]*\n)+?(\d+)\s")
+_PGM_SPACE = re.compile(rb"[ \t\n\v\f\r]*")  # one character class: nothing to backtrack into
+_PGM_DIGITS = re.compile(rb"[0-9]*")
+_PGM_MALFORMED = "the PGM header is malformed (expected 'P2' or 'P5', width, height, maxval)."
 
 
 class ImageError(ValueError):
@@ -57,15 +58,42 @@ def _png_gray(data: bytes) -> np.ndarray:
     return alpha * lum + (1.0 - alpha)  # transparent = white paper
 
 
+def _pgm_header(data: bytes) -> tuple[bytes, int, int, int, int]:
+    """(magic, width, height, maxval, offset of the pixels) of a PGM file, in one left-to-right scan.
+
+    Netpbm's grammar: the magic number, then three decimal numbers, each preceded by whitespace
+    in which ``#`` comments (to the end of the line) may appear, then exactly one whitespace
+    character. Each loop turn consumes input, so the scan is linear in the header's length; the
+    regular expression it replaces backtracked exponentially on runs of whitespace.
+    """
+    pos, numbers = 2, []
+    while len(numbers) < 3:
+        start = pos
+        while True:  # whitespace and comments
+            pos = _PGM_SPACE.match(data, pos).end()
+            if data[pos:pos + 1] != b"#":
+                break
+            end = data.find(b"\n", pos)
+            pos = len(data) if end < 0 else end + 1
+        digits = _PGM_DIGITS.match(data, pos).end()
+        if pos == start or digits == pos:
+            raise ImageError(_PGM_MALFORMED)
+        if digits - pos > 5:
+            raise ImageError(f"the PGM header has a {digits - pos}-digit number; width, height "
+                             f"and maxval have at most 5 digits.")
+        numbers.append(int(data[pos:digits]))
+        pos = digits
+    if _PGM_SPACE.match(data, pos, pos + 1).end() != pos + 1:
+        raise ImageError(_PGM_MALFORMED)
+    return (data[:2], *numbers, pos + 1)
+
+
 def _pgm_gray(data: bytes) -> np.ndarray:
-    m = _PGM_HEADER.match(data)
-    if m is None:
-        raise ImageError("the PGM header is malformed (expected 'P2' or 'P5', width, height, maxval).")
-    kind, width, height, maxval = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
+    kind, width, height, maxval, offset = _pgm_header(data)
     _check_side(width, height)
     if not 1 <= maxval <= 65535:
         raise ImageError(f"the PGM maxval is {maxval}; it must be between 1 and 65535.")
-    body, n = data[m.end():], width * height
+    body, n = data[offset:], width * height
     if kind == b"P5":
         dtype = np.dtype(">u2") if maxval > 255 else np.dtype(np.uint8)
         if len(body) < n * dtype.itemsize:
@@ -74,7 +102,7 @@ def _pgm_gray(data: bytes) -> np.ndarray:
         values = np.frombuffer(body, dtype=dtype, count=n).astype(np.float64)
     else:
         tokens = re.sub(rb"#[^\n]*", b"", body).split()
-        if len(tokens) < n or not all(t.isdigit() for t in tokens[:n]):
+        if len(tokens) < n or not all(t.isdigit() and len(t) <= 5 for t in tokens[:n]):
             raise ImageError(f"the PGM file must list {width}×{height} = {n} integer pixel values.")
         values = np.array([int(t) for t in tokens[:n]], dtype=np.float64)
     if values.max(initial=0) > maxval:
