@@ -110,3 +110,13 @@ def test_save_load_round_trip(tmp_path, rng):
     assert isinstance(back, BAM) and back.n_pairs == 3
     np.testing.assert_array_equal(back.weights, bam.weights)
     np.testing.assert_array_equal(back.recall(x=x).y, y)
+
+
+def test_store_chains_and_recall_needs_weights():
+    x = hf.patterns.random(2, 12, rng=0)
+    y = hf.patterns.random(2, 6, rng=1)
+    bam = hf.BidirectionalAssociativeMemory(12, 6)
+    with pytest.raises(ValueError, match="no weights yet"):
+        bam.recall(x=x[0])
+    assert bam.store(x, y) is bam
+    np.testing.assert_array_equal(bam.recall(x=x[0]).y, y[0])

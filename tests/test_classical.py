@@ -343,3 +343,16 @@ def test_derived_quantities_follow_new_patterns(rng):
         assert_array_equal(net.recall(x[k], update="sequential").states, x[k])
     other = hf.HopfieldNetwork.from_weights(net.weights)
     assert_allclose(net.energy(x), other.energy(x))
+
+
+def test_store_chains_and_recall_needs_weights():
+    x = hf.patterns.random(3, 40, rng=0)
+    net = hf.HopfieldNetwork(40)
+    with pytest.raises(ValueError, match="no weights yet"):
+        net.recall(x[0])
+    assert net.store(x) is net
+    assert hf.HopfieldNetwork(40).store(x).recall(x[1]).converged
+    zero = hf.HopfieldNetwork.from_weights(np.zeros((4, 4)), thresholds=[1.0, -1.0, 1.0, -1.0])
+    np.testing.assert_array_equal(zero.recall(np.ones(4)).states, [-1, 1, -1, 1])  # weights given
+    loaded = hf.HopfieldNetwork(40).store(x)
+    assert repr(loaded.recall(x)).startswith("RecallResult(states=array(shape=(3, 40), dtype=int8")

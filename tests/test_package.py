@@ -38,3 +38,20 @@ def test_public_namespace_holds_only_its_api_and_submodules(name):
     assert stray == [], f"{name} exposes names outside __all__ that are not its submodules: {stray}"
     for public in pkg.__all__:
         assert hasattr(pkg, public), f"{name}.__all__ lists {public!r}, which does not exist"
+
+
+def test_result_reprs_summarise_arrays():
+    import numpy as np
+
+    x = hf.patterns.random(4, 500, rng=0)
+    res = hf.HopfieldNetwork(500).store(x).recall(hf.patterns.flip(x, 0.1, rng=1), rng=2, trace=True)
+    text = repr(res)
+    assert len(text) < 600, text  # the 4 × 500 states are not printed whole
+    assert "states=array(shape=(4, 500), dtype=int8, min=-1, max=1)" in text
+    assert "converged=[ True,  True,  True,  True]" in text and "message='reached a fixed point'" in text
+    one = hf.HopfieldNetwork(500).store(x).recall(x[0])
+    assert "converged=True" in repr(one) and "sweeps=1" in repr(one)
+    mask = np.zeros(100, dtype=bool)
+    mask[:7] = True
+    from hopfield._results import summarise
+    assert summarise(mask) == "array(shape=(100,), dtype=bool, 7/100 True)"

@@ -23,13 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._results import SummaryRepr
 from ._validation import check_finite_array, check_patterns, check_scalar, check_states
 
 __all__ = ["BAMResult", "BidirectionalAssociativeMemory"]
 
 
-@dataclass(frozen=True)
-class BAMResult:
+@dataclass(frozen=True, repr=False)
+class BAMResult(SummaryRepr):
     """Outcome of :meth:`BidirectionalAssociativeMemory.recall`.
 
     For a single 1-D cue the fields are scalars and ``x``, ``y`` are 1-D.
@@ -87,6 +88,7 @@ class BidirectionalAssociativeMemory:
         check_scalar(n_y, "n_y", numbers.Integral, min_val=1)
         self._w = np.zeros((int(n_y), int(n_x)))
         self._n_pairs = 0
+        self._has_weights = False  # until store() or from_weights()
 
     @property
     def n_x(self) -> int:
@@ -114,15 +116,21 @@ class BidirectionalAssociativeMemory:
         w = check_finite_array(weights, "weights", ndim=2)
         bam = cls(w.shape[1], w.shape[0])
         bam._w = w
+        bam._has_weights = True
         return bam
 
-    def store(self, x, y) -> None:
+    def store(self, x, y) -> BidirectionalAssociativeMemory:
         """Add pairs: :math:`W \\mathrel{+}= \\sum_\\mu y^\\mu x^{\\mu\\top}`.
 
         Parameters
         ----------
         x : array_like of ±1, shape (n_pairs, n_x) or (n_x,)
         y : array_like of ±1, shape (n_pairs, n_y) or (n_y,)
+
+        Returns
+        -------
+        BidirectionalAssociativeMemory
+            The memory itself, so that calls chain.
         """
         xs = check_patterns(x, "x", n_neurons=self.n_x).astype(np.float64)
         ys = check_patterns(y, "y", n_neurons=self.n_y).astype(np.float64)
@@ -131,6 +139,8 @@ class BidirectionalAssociativeMemory:
                              "pairs must match one to one.")
         self._w += ys.T @ xs
         self._n_pairs += xs.shape[0]
+        self._has_weights = True
+        return self
 
     def energy(self, x, y) -> np.ndarray | float:
         """:math:`E(x, y) = -y^\\top W x` (one pair or a batch)."""
@@ -162,6 +172,9 @@ class BidirectionalAssociativeMemory:
         -------
         BAMResult
         """
+        if not self._has_weights:
+            raise ValueError("this BAM has no weights yet: call `store(x, y)` before `recall`, or build "
+                             "it with `BidirectionalAssociativeMemory.from_weights(W)`.")
         check_scalar(max_iter, "max_iter", numbers.Integral, min_val=1)
         if x is None and y is None:
             raise ValueError("give a cue: `x`, `y` or both.")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._results import SummaryRepr
 from ._validation import (
     check_finite_array,
     check_option,
@@ -41,8 +42,8 @@ _AUTO_EXACT = 12
 _METHODS = ("auto", "exact", "gibbs")
 
 
-@dataclass(frozen=True)
-class BoltzmannFit:
+@dataclass(frozen=True, repr=False)
+class BoltzmannFit(SummaryRepr):
     """Outcome of :meth:`BoltzmannMachine.fit`.
 
     Attributes

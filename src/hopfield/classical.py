@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._results import SummaryRepr
 from ._validation import (
     check_option,
     check_patterns,
@@ -50,8 +51,8 @@ _MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class RecallResult:
+@dataclass(frozen=True, repr=False)
+class RecallResult(SummaryRepr):
     """Outcome of :meth:`HopfieldNetwork.recall`.
 
     For a single 1-D probe the fields are scalars and ``states`` is 1-D; for a batch they are
@@ -142,6 +143,7 @@ class HopfieldNetwork:
         self._w = np.zeros((n, n))
         self._extra_theta = check_thresholds(thresholds, n)  # user thresholds, own space
         self._patterns = np.zeros((0, n), dtype=np.int8)  # bipolar
+        self._has_weights = False  # until store() or from_weights(): every later _w assignment sets it
 
     # ------------------------------------------------------------------ cached derived quantities
     @property
@@ -152,6 +154,7 @@ class HopfieldNetwork:
     def _w(self, value: np.ndarray) -> None:
         self.__w = value
         self._cache = {}
+        self._has_weights = True
 
     @property
     def _extra_theta(self) -> np.ndarray:
@@ -259,13 +262,18 @@ class HopfieldNetwork:
         return (e_bipolar + 0.5 * self._w.sum() + self._extra_theta.sum()) / 2.0
 
     # ------------------------------------------------------------------ learning
-    def store(self, patterns) -> None:
+    def store(self, patterns) -> HopfieldNetwork:
         """Store patterns with the network's rule (incrementally where the rule allows).
 
         Parameters
         ----------
         patterns : array_like, shape (n_patterns, n_neurons) or (n_neurons,)
             ±1 (or 0/1 for a binary network) patterns.
+
+        Returns
+        -------
+        HopfieldNetwork
+            The network itself, so that calls chain: ``HopfieldNetwork(N).store(X).recall(probe)``.
         """
         x = self._to_bipolar(patterns, "patterns", patterns=True)
         if self._rule.incremental:
@@ -276,6 +284,8 @@ class HopfieldNetwork:
         self._cache = {}  # the field function may read the patterns
 
     # ------------------------------------------------------------------ energy and fields
+        return self
+
     def energy(self, states) -> np.ndarray | float:
         """Energy :math:`E(s) = -\\tfrac12 s^\\top W s + \\theta^\\top s` in the network's own space.
 
@@ -385,6 +395,9 @@ class HopfieldNetwork:
         RecallResult
         """
         s, single = self._to_bipolar(probes, "probes")
+        if not self._has_weights:
+            raise ValueError("this network has no weights yet: call `store(patterns)` before `recall`, "
+                             "or build it with `HopfieldNetwork.from_weights(W)`.")
         schedule = _resolve_update(update)
         check_option(tie, "tie", _TIES)
         check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)

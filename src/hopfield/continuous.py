@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._results import SummaryRepr
 from ._validation import (
     check_finite_array,
     check_option,
@@ -167,8 +168,8 @@ _MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class ContinuousResult:
+@dataclass(frozen=True, repr=False)
+class ContinuousResult(SummaryRepr):
     """Trajectories of :meth:`ContinuousHopfieldNetwork.run` or :meth:`~ContinuousHopfieldNetwork.relax`.
 
     For a single 1-D initial state the batch axis is dropped.
@@ -206,8 +207,8 @@ class ContinuousResult:
         return self.outputs[-1]
 
 
-@dataclass(frozen=True)
-class IterateResult:
+@dataclass(frozen=True, repr=False)
+class IterateResult(SummaryRepr):
     """Outcome of :meth:`ContinuousHopfieldNetwork.iterate` (discrete-time graded network).
 
     Attributes

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._results import SummaryRepr
 from ._validation import check_finite_array, check_option, check_rng, check_scalar
 
 __all__ = ["DAMClassifier", "TrainingHistory", "load_digits"]
@@ -87,8 +88,8 @@ def _not_fitted_error(message: str) -> Exception:
     return NotFittedError(message)
 
 
-@dataclass(frozen=True)
-class TrainingHistory:
+@dataclass(frozen=True, repr=False)
+class TrainingHistory(SummaryRepr):
     """Per-epoch record of :meth:`DAMClassifier.fit`.
 
     Attributes

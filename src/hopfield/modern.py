@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _array_api as aa
+from ._results import SummaryRepr
 from ._validation import check_scalar
 
 __all__ = [
@@ -196,8 +197,8 @@ def _to_numpy(x) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RetrievalResult:
+@dataclass(frozen=True, repr=False)
+class RetrievalResult(SummaryRepr):
     """Outcome of :meth:`ModernHopfieldNetwork.retrieve`.
 
     Attributes
@@ -226,8 +227,8 @@ class RetrievalResult:
         return bool(np.all(self.converged))
 
 
-@dataclass(frozen=True)
-class FixedPointClass:
+@dataclass(frozen=True, repr=False)
+class FixedPointClass(SummaryRepr):
     r"""Head / fixed-point classification from attention weights (Ramsauer et al. §3, App. A.2).
 
     Attributes
@@ -253,8 +254,8 @@ class FixedPointClass:
     n_patterns: int
 
 
-@dataclass(frozen=True)
-class CapacityBound:
+@dataclass(frozen=True, repr=False)
+class CapacityBound(SummaryRepr):
     r"""Theorem 3 of Ramsauer et al. (2021): storage capacity for random patterns on a sphere.
 
     Patterns uniform on the sphere of radius :math:`M = K\sqrt{d-1}`, failure probability

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._results import SummaryRepr
 from .._validation import check_option, check_patterns, check_rng, check_scalar
 from .spurious import classify
 
@@ -27,8 +28,8 @@ def _check_net(net):
     return net
 
 
-@dataclass(frozen=True)
-class BasinRadii:
+@dataclass(frozen=True, repr=False)
+class BasinRadii(SummaryRepr):
     """Basin radius of each pattern.
 
     Attributes
@@ -135,8 +136,8 @@ def basin_radius(
     return BasinRadii(radius, r, success, float(probability), int(trials))
 
 
-@dataclass(frozen=True)
-class Survey:
+@dataclass(frozen=True, repr=False)
+class Survey(SummaryRepr):
     """Where random starts end.
 
     Attributes

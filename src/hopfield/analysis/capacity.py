@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from .._results import SummaryRepr
 from .._validation import check_option, check_scalar
 from ..rules import RULES, AbstractRule
 
@@ -29,8 +30,8 @@ _MEASURES = ("recall_rate", "overlap", "bit_error", "fixed_fraction")
 _POOL_WORK = 5e10
 
 
-@dataclass(frozen=True)
-class CapacityCurve:
+@dataclass(frozen=True, repr=False)
+class CapacityCurve(SummaryRepr):
     """A capacity curve: one row per load, NumPy columns, spreads over trials.
 
     Attributes

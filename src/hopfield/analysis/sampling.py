@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._results import SummaryRepr
 from .._validation import check_option, check_rng, check_scalar
 
 __all__ = ["EquilibriumOverlap", "boltzmann_distribution", "equilibrium_overlap", "sample", "state_index"]
@@ -150,8 +151,8 @@ def _states(net, x):
     return check_states(x, "initial", n_neurons=net.n_neurons, binary=net.is_binary)
 
 
-@dataclass(frozen=True)
-class EquilibriumOverlap:
+@dataclass(frozen=True, repr=False)
+class EquilibriumOverlap(SummaryRepr):
     """Time-averaged overlap with one pattern at equilibrium.
 
     Attributes

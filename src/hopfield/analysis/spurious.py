@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._results import SummaryRepr
 from .._validation import check_patterns, check_rng, check_scalar, check_states
 from .theory import mixture_energy, mixture_overlap
 
@@ -108,8 +109,8 @@ def symmetric_mixtures(patterns, k: int, *, signs: bool = True, max_count: int |
     return states, comps, sg
 
 
-@dataclass(frozen=True)
-class Classification:
+@dataclass(frozen=True, repr=False)
+class Classification(SummaryRepr):
     """What each final state is.
 
     Attributes
@@ -203,8 +204,8 @@ def classify(states, patterns, *, max_order: int = 7, tol: float = 0.0) -> Class
                           np.array(dists))
 
 
-@dataclass(frozen=True)
-class MixtureTable:
+@dataclass(frozen=True, repr=False)
+class MixtureTable(SummaryRepr):
     """Measured and theoretical properties of symmetric mixtures, one row per order k.
 
     Attributes

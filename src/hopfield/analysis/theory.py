@@ -14,6 +14,7 @@ from fractions import Fraction
 import numpy as np
 from scipy import optimize, special
 
+from .._results import SummaryRepr
 from .._validation import check_scalar
 
 __all__ = [
@@ -32,8 +33,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class RSCapacity:
+@dataclass(frozen=True, repr=False)
+class RSCapacity(SummaryRepr):
     """Critical load of the replica-symmetric zero-temperature equations.
 
     Attributes

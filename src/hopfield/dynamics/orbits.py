@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._results import SummaryRepr
 from .._validation import check_option, check_scalar
 
 __all__ = ["Orbit", "orbit"]
 
 
-@dataclass(frozen=True)
-class Orbit:
+@dataclass(frozen=True, repr=False)
+class Orbit(SummaryRepr):
     """A deterministic trajectory's eventual cycle.
 
     Attributes

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .._results import SummaryRepr
 from .._validation import check_rng, check_scalar
 from .ising import QUBO, IsingModel
 
@@ -56,8 +57,8 @@ _MIN_STEPS = 32
 _MAX_ROUND_STEPS = 5000
 
 
-@dataclass(frozen=True)
-class OptimizeResult:
+@dataclass(frozen=True, repr=False)
+class OptimizeResult(SummaryRepr):
     """Outcome of :func:`solve_ising`, :func:`solve_qubo` or :func:`~hopfield.optimize.solve_maxcut`.
 
     Attributes

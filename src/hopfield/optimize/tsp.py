@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._results import SummaryRepr
 from .._validation import check_finite_array, check_option, check_rng, check_scalar
 
 __all__ = [
@@ -67,8 +68,8 @@ __all__ = [
 POLISHES = {"2opt": (True, False), "oropt": (False, True), "2opt+oropt": (True, True)}
 
 
-@dataclass(frozen=True)
-class TSPResult:
+@dataclass(frozen=True, repr=False)
+class TSPResult(SummaryRepr):
     """Outcome of :func:`solve_tsp`.
 
     Attributes
