@@ -78,13 +78,89 @@ def test_mattis_and_finite_temperature():
     m = an.mattis_overlap(0.5)
     assert m == pytest.approx(math.tanh(m / 0.5), abs=1e-12)
     assert an.mattis_overlap(1.2) == 0.0 and an.mattis_overlap(0.0) == 1.0
-    m0, _ = an.rs_finite_temperature(0.0, 0.5)
-    assert m0 == pytest.approx(an.mattis_overlap(0.5), abs=1e-6)
+    sol = an.rs_finite_temperature(0.0, 0.5)
+    assert sol.converged and sol.m == pytest.approx(an.mattis_overlap(0.5), abs=1e-8)
     # retrieval survives at small alpha, low T; paramagnet above T_g = 1 + sqrt(alpha)
-    assert an.rs_finite_temperature(0.05, 0.3)[0] > 0.95
-    m_hot, q_hot = an.rs_finite_temperature(0.05, 1.3)
-    assert abs(m_hot) < 1e-4 and q_hot < 1e-4
+    assert an.rs_finite_temperature(0.05, 0.3).m > 0.95
+    hot = an.rs_finite_temperature(0.05, 1.3)
+    assert abs(hot.m) < 1e-8 and hot.q < 1e-8
     assert an.spin_glass_temperature(0.25) == 1.5
+
+
+# ---------------------------------------------------------------- RS equations at finite T
+def _phi(z):
+    return math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+
+
+def _quad_averages(m, sigma, beta):
+    """<tanh x>, <sech² x> for x = β(m + σz), z ~ N(0, 1), by adaptive quadrature (QUADPACK)
+    with a breakpoint at the kink of tanh; independent of the library's quadrature."""
+    from scipy import integrate
+
+    if sigma == 0:
+        t = math.tanh(beta * m)
+        return t, 1 - t * t
+    z0 = -m / sigma
+    kw = {"points": [z0] if -12 < z0 < 12 else None, "limit": 500, "epsabs": 1e-14, "epsrel": 1e-12}
+    mean_tanh = integrate.quad(lambda z: math.tanh(beta * (m + sigma * z)) * _phi(z), -12, 12, **kw)[0]
+    mean_sech2 = integrate.quad(
+        lambda z: _phi(z) / math.cosh(min(beta * abs(m + sigma * z), 350.0)) ** 2, -12, 12, **kw)[0]
+    return mean_tanh, mean_sech2
+
+
+def _quad_solve(alpha, temp):
+    """The RS equations by damped iteration from m = q = 1, every average by adaptive quadrature."""
+    beta, m, q = 1 / temp, 1.0, 1.0
+    for _ in range(5000):
+        r = q / (1 - beta * (1 - q)) ** 2
+        mean_tanh, mean_sech2 = _quad_averages(m, math.sqrt(alpha * r), beta)
+        m_new, q_new = mean_tanh, max(1 - mean_sech2, 0.0)
+        if abs(m_new - m) < 1e-11 and abs(q_new - q) < 1e-11:
+            return m_new, q_new
+        m, q = (m + m_new) / 2, (q + q_new) / 2
+    raise AssertionError(f"reference did not converge at alpha={alpha}, T={temp}")
+
+
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
+def test_rs_finite_temperature_solves_its_equations_on_a_grid():
+    # the returned (m, q) is a fixed point of the RS map evaluated by adaptive quadrature, from
+    # the paramagnet down to T = 0.02 (a 101-point Gauss–Hermite rule fails there)
+    for alpha in (0.0, 0.05, 0.1, 0.13, 0.15, 0.2, 0.3):
+        for temp in (0.02, 0.05, 0.2, 0.5, 1.3):
+            sol = an.rs_finite_temperature(alpha, temp)
+            assert sol.converged, (alpha, temp, sol.message)
+            beta = 1 / temp
+            r = sol.q / (1 - beta * (1 - sol.q)) ** 2
+            assert sol.r == pytest.approx(r, rel=1e-6)
+            mean_tanh, mean_sech2 = _quad_averages(sol.m, math.sqrt(alpha * r), beta)
+            assert abs(mean_tanh - sol.m) < 1e-8, (alpha, temp)
+            assert abs(1 - mean_sech2 - sol.q) < 1e-8, (alpha, temp)
+
+
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")
+@pytest.mark.parametrize("alpha, temp", [(0.15, 0.05), (0.2, 0.05), (0.1, 0.05), (0.13, 0.1),
+                                         (0.12, 0.2), (0.05, 0.01), (0.05, 0.9)])
+def test_rs_finite_temperature_matches_an_adaptive_quadrature_solver(alpha, temp):
+    sol = an.rs_finite_temperature(alpha, temp)
+    m, q = _quad_solve(alpha, temp)
+    assert sol.converged
+    assert sol.m == pytest.approx(m, abs=1e-7) and sol.q == pytest.approx(q, abs=1e-7)
+
+
+def test_rs_finite_temperature_low_temperature_limit():
+    # no retrieval above alpha_c = 0.138 at low T (the old quadrature reported m = 0.96 at 0.15)
+    for alpha in (0.15, 0.2):
+        assert abs(an.rs_finite_temperature(alpha, 0.05).m) < 1e-8
+    # and T -> 0 approaches the zero-temperature RS overlap
+    for alpha in (0.05, 0.1, 0.13):
+        assert an.rs_finite_temperature(alpha, 0.002).m == pytest.approx(
+            an.rs_retrieval_overlap(alpha), abs=2e-3)
+
+
+def test_rs_finite_temperature_reports_non_convergence():
+    sol = an.rs_finite_temperature(0.13, 0.05, max_iter=3)
+    assert not sol.converged and sol.n_iter == 3 and "max_iter" in sol.message
+    assert an.rs_finite_temperature(0.13, 0.05).converged
 
 
 @pytest.mark.parametrize("bad, exc", [(1, ValueError), ("a", TypeError), (float("nan"), ValueError)])
@@ -98,5 +174,9 @@ def test_bad_alpha_and_temperature():
         an.rs_retrieval_overlap(-0.1)
     with pytest.raises(ValueError, match="temperature"):
         an.rs_finite_temperature(0.1, 0.0)
+    with pytest.raises(ValueError, match="m0"):
+        an.rs_finite_temperature(0.1, 0.5, m0=2.0)
+    with pytest.raises(TypeError, match="max_iter"):
+        an.rs_finite_temperature(0.1, 0.5, max_iter=1.5)
     with pytest.raises(ValueError, match="n_neurons"):
         an.one_step_error_rate(1, 3)

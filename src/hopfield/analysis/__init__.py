@@ -14,6 +14,7 @@ from .spurious import (
 )
 from .theory import (
     RSCapacity,
+    RSSolution,
     ags_capacity,
     hopfield1982_error_rate,
     mattis_overlap,
@@ -35,6 +36,7 @@ __all__ = [
     "InProcessExecutor",
     "MixtureTable",
     "RSCapacity",
+    "RSSolution",
     "Survey",
     "ags_capacity",
     "basin_radius",

@@ -19,6 +19,7 @@ from .._validation import check_scalar
 
 __all__ = [
     "RSCapacity",
+    "RSSolution",
     "ags_capacity",
     "hopfield1982_error_rate",
     "mattis_overlap",
@@ -123,40 +124,136 @@ def rs_retrieval_overlap(alpha: float) -> float:
     return float(special.erf(y))
 
 
+@dataclass(frozen=True)
+class RSSolution:
+    """A solution of the finite-temperature replica-symmetric equations.
+
+    Attributes
+    ----------
+    m : float
+        Retrieval overlap (0 on the spin-glass or paramagnetic branch).
+    q : float
+        Edwards–Anderson order parameter.
+    r : float
+        Noise parameter :math:`r = q/(1 - C)^2`, :math:`C = \\beta(1 - q)`.
+    converged : bool
+        Whether successive iterates agreed to ``tol`` within ``max_iter`` iterations.
+    n_iter : int
+        Iterations done.
+    message : str
+    """
+
+    m: float
+    q: float
+    r: float
+    converged: bool
+    n_iter: int
+    message: str
+
+
+# Gauss–Legendre rule for the panels of _gaussian_averages
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
+_Z_MAX = 10.0  # φ(10) ≈ 8e-23: the Gaussian weight beyond is below double precision
+_PANEL = 0.5  # panel width on the scale of φ
+
+
+def _gaussian_averages(m: float, sigma: float, beta: float) -> tuple[float, float]:
+    """:math:`\\langle\\tanh x\\rangle` and :math:`\\langle\\mathrm{sech}^2 x\\rangle` for
+    :math:`x = \\beta(m + \\sigma z)`, :math:`z \\sim \\mathcal N(0, 1)`.
+
+    The integrand has two scales: φ(z) varies over O(1) and tanh over :math:`1/(\\beta\\sigma)`
+    around the kink :math:`z_0 = -m/\\sigma`, which a fixed Gauss–Hermite rule cannot resolve at
+    low temperature. Composite Gauss–Legendre resolves both: panels of width 0.5 on [−10, 10]
+    plus panels around :math:`z_0` whose widths grow geometrically from :math:`w/4`,
+    :math:`w = 1/(\\beta\\sigma)`. :math:`\\mathrm{sech}^2` is integrated directly so that
+    :math:`1 - q` keeps its relative accuracy when q → 1.
+    """
+    if sigma == 0.0:
+        t = math.tanh(beta * m)
+        return t, 1.0 - t * t
+    z0 = -m / sigma
+    w = 1.0 / (beta * sigma)
+    steps = w * 2.0 ** np.arange(-2, 60)
+    steps = steps[steps < 2 * _Z_MAX]
+    near = z0 + np.concatenate([-steps, [0.0], steps])
+    edges = np.concatenate([np.arange(-_Z_MAX, _Z_MAX + _PANEL / 2, _PANEL), near])
+    edges = np.unique(np.clip(edges, -_Z_MAX, _Z_MAX))
+    lo, hi = edges[:-1, None], edges[1:, None]
+    z = (0.5 * (hi - lo) * _GL_X + 0.5 * (hi + lo)).ravel()
+    wz = (0.5 * (hi - lo) * _GL_W).ravel() * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi)
+    x = beta * (m + sigma * z)
+    t = np.tanh(x)
+    sech2 = 1.0 / np.cosh(np.minimum(np.abs(x), 350.0)) ** 2
+    return float(wz @ t), float(wz @ sech2)
+
+
 def rs_finite_temperature(alpha: float, temperature: float, *, m0: float = 1.0,
-                          max_iter: int = 5000, tol: float = 1e-10) -> tuple[float, float]:
-    """Finite-temperature RS retrieval solution (m, q), by damped fixed-point iteration.
+                          max_iter: int = 5000, tol: float = 1e-10) -> RSSolution:
+    """Finite-temperature RS solution (m, q, r) of the Hebb network, by damped fixed-point iteration.
 
     .. math:: m = \\langle \\tanh\\beta(m + \\sqrt{\\alpha r} z)\\rangle_z,\\quad
               q = \\langle \\tanh^2\\beta(m + \\sqrt{\\alpha r} z)\\rangle_z,\\quad
               r = \\frac{q}{(1 - \\beta(1 - q))^2},
 
-    with :math:`z` standard normal (Gauss–Hermite quadrature). Starts from ``m0`` (retrieval
-    branch); at α = 0 it reduces to the Mattis equation :math:`m = \\tanh(\\beta m)`.
+    with :math:`z` standard normal. The averages use composite Gauss–Legendre quadrature refined
+    around the kink of :math:`\\tanh`, accurate at any T > 0 (a
+    fixed Gauss–Hermite rule is not: it misses the step of :math:`\\tanh\\beta x` for β ≳ 10);
+    :math:`\\beta(1 - q) = \\beta\\langle\\mathrm{sech}^2\\rangle` is computed directly, so
+    the T → 0 limit (:func:`rs_retrieval_overlap`) is approached smoothly. Starting from ``m0``
+    (default: the retrieval branch), the iteration converges to the stable solution that the
+    start leads to: retrieval below the critical load :math:`\\alpha_c(T)` (0.138 at T → 0),
+    m = 0 above it. At α = 0 it reduces to the Mattis equation :math:`m = \\tanh(\\beta m)`.
+
+    Parameters
+    ----------
+    alpha : float
+        Load p/N, >= 0.
+    temperature : float
+        T > 0 (units where :math:`T_c = 1` at α = 0).
+    m0 : float, default=1.0
+        Starting overlap (q starts at :math:`m_0^2`).
+    max_iter : int, default=5000
+    tol : float, default=1e-10
+        Stop when successive m and q differ by less than this.
 
     Returns
     -------
-    (m, q) : tuple of float
+    RSSolution
+        ``m``, ``q``, ``r`` and ``converged`` (check it: near the critical load the iteration
+        slows down, and then ``max_iter`` may not suffice).
 
     References
     ----------
-    THEORY.md §2.1 (equations marked [U]: transcribed, consistent with T_g = 1 + √α, §3).
+    THEORY.md §2.1 (Amit, Gutfreund & Sompolinsky, Ann. Phys. 173:30 (1987); equations marked
+    [U]: transcribed, consistent with :math:`T_g = 1 + \\sqrt\\alpha`, §3, and with the T = 0 limit).
+
+    Examples
+    --------
+    >>> import hopfield as hf
+    >>> sol = hf.analysis.rs_finite_temperature(0.05, 0.3)
+    >>> sol.converged, round(sol.m, 3)
+    (True, 0.991)
     """
     check_scalar(alpha, "alpha", numbers.Real, min_val=0.0)
     check_scalar(temperature, "temperature", numbers.Real, min_val=0.0, include_min=False)
-    beta = 1.0 / temperature
-    z, wz = np.polynomial.hermite_e.hermegauss(101)
-    wz = wz / wz.sum()
+    check_scalar(m0, "m0", numbers.Real, min_val=-1.0, max_val=1.0)
+    check_scalar(max_iter, "max_iter", numbers.Integral, min_val=1)
+    check_scalar(tol, "tol", numbers.Real, min_val=0.0, include_min=False)
+    beta = 1.0 / float(temperature)
     m, q = float(m0), float(m0) ** 2
-    for _ in range(max_iter):
-        denom = 1.0 - beta * (1.0 - q)
-        r = q / denom**2 if denom > 1e-12 else 1e12
-        t = np.tanh(beta * (m + math.sqrt(alpha * r) * z))
-        m_new, q_new = float(wz @ t), float(wz @ t**2)
+    c = beta * (1.0 - q)
+    r = 0.0
+    for k in range(1, int(max_iter) + 1):
+        r = q / (1.0 - c) ** 2 if c < 1.0 - 1e-12 else 1e12
+        mean_tanh, mean_sech2 = _gaussian_averages(m, math.sqrt(alpha * r), beta)
+        m_new, q_new, c_new = mean_tanh, max(1.0 - mean_sech2, 0.0), beta * mean_sech2
         if abs(m_new - m) < tol and abs(q_new - q) < tol:
-            return m_new, q_new
-        m, q = 0.5 * (m + m_new), 0.5 * (q + q_new)
-    return m, q
+            r_new = q_new / (1.0 - c_new) ** 2 if c_new < 1.0 - 1e-12 else 1e12
+            return RSSolution(m_new, q_new, r_new, True, k, f"converged after {k} iterations")
+        m, q, c = 0.5 * (m + m_new), 0.5 * (q + q_new), 0.5 * (c + c_new)
+    return RSSolution(m, q, r, False, int(max_iter),
+                      f"not converged after {max_iter} iterations (near the critical load the "
+                      "iteration slows down); try increasing `max_iter`")
 
 
 def mattis_overlap(temperature: float) -> float:
