@@ -70,8 +70,8 @@ def test_fast_softmax_layer_reproduces_model_b(rng):
         dt, steps = tau_h / 2, round(0.5 / (tau_h / 2))
         h0 = v0 @ xi.T  # memory layer starts at its equilibrium
         res = ham.run([v0, h0], dt=dt, max_steps=steps, record_energy=False)
-        ref = model.run(v0, dt=dt, n_steps=steps)
-        errors.append(np.max(np.abs(res.states[0] - ref.y[0])))
+        ref = model.run(v0, dt=dt, max_steps=steps)
+        errors.append(np.max(np.abs(res.states[0] - ref.states[0])))
     assert errors[1] < 0.3 * errors[0] and errors[1] < 5e-3, errors
     # fixed points agree: the HAM's feature layer ends where iterating Ramsauer's update ends
     ham = HAM([Layer(n_f, "identity"), Layer(n_h, Softmax(2.0), tau=0.01)], [DenseSynapse(xi)])
@@ -97,7 +97,7 @@ def test_energy_equals_general_network_with_block_weights(rng):
         xs = [rng.normal(size=(5, layer.size)) for layer in ham.layers]
         x = np.concatenate(xs, axis=1)
         np.testing.assert_allclose(ham.energy(xs), net.energy(x), rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(np.concatenate(ham.derivatives(xs), axis=1), net.velocity(x),
+        np.testing.assert_allclose(np.concatenate(ham.derivatives(xs), axis=1), net.derivatives(x),
                                    rtol=1e-12, atol=1e-12)
         assert np.allclose(net.weights, net.weights.T)
 
@@ -240,7 +240,7 @@ def test_validation(rng):
         ham.energy([np.full((2, 12), np.nan), xs[1], xs[2]])
     with pytest.raises(ValueError, match="`method` must be one of"):
         ham.run(xs, method="rk4")
-    with pytest.raises(ValueError, match=r"`clamp\[0\]` must be True or a boolean mask"):
+    with pytest.raises(ValueError, match=r"`clamp\[0\]` must be True, False or a boolean mask"):
         ham.run(xs, clamp={0: np.ones(3, dtype=bool)})
     with pytest.raises(ValueError, match="`clamp` key 5"):
         ham.run(xs, clamp={5: True})
@@ -274,3 +274,229 @@ def test_float32_numpy_stays_float32(rng):
     assert res.states[0].dtype == np.float32 and res.energy.dtype == np.float32
     ref = ham.run([x.astype(np.float64) for x in xs], dt=0.1, max_steps=20)
     np.testing.assert_allclose(res.energy, ref.energy, rtol=1e-5, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------- clamp masks
+def test_clamp_scalars_false_numpy_bool_and_torch_masks(rng):
+    """`{0: False}` leaves the layer free, `np.True_` and a 0-d bool tensor clamp it like True
+    (they raised IndexError before), a torch bool mask works like a NumPy one."""
+    ham = _three_layer(rng, ["tanh", "softmax", RePU(2)])
+    xs = [rng.normal(size=(3, layer.size)) for layer in ham.layers]
+    free = ham.run(xs, dt=0.1, max_steps=20)
+    held = ham.run(xs, dt=0.1, max_steps=20, clamp={0: True})
+    for clamp, ref in (({0: False}, free), ({0: np.False_}, free), ({0: np.True_}, held),
+                       ({0: np.array(True)}, held), ({1: False, 0: True}, held),
+                       ({0: np.zeros(12, dtype=bool)}, free)):
+        res = ham.run(xs, dt=0.1, max_steps=20, clamp=clamp)
+        for a, b in zip(res.states, ref.states, strict=True):
+            np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(held.states[0], xs[0])
+    torch = pytest.importorskip("torch")
+    mask = rng.random(12) < 0.5
+    ref = ham.run(xs, dt=0.1, max_steps=20, clamp={0: mask})
+    for m in (torch.tensor(mask), torch.tensor(True)):
+        res = ham.run(xs, dt=0.1, max_steps=20, clamp={0: m})
+        expected = ref if m.ndim else held
+        np.testing.assert_array_equal(res.states[0], expected.states[0])
+
+
+def test_clamp_mask_batch_mismatch_and_bad_keys_are_clear_errors(rng):
+    ham = _three_layer(rng, ["tanh", "softmax", RePU(2)])
+    xs = [rng.normal(size=(3, layer.size)) for layer in ham.layers]
+    with pytest.raises(ValueError, match=r"`clamp\[0\]` has a batch of 5 masks but the states "
+                                         r"have a batch of 3"):
+        ham.run(xs, clamp={0: np.ones((5, 12), dtype=bool)})
+    with pytest.raises(ValueError, match=r"`clamp\[2\]` must be True, False or a boolean mask of "
+                                         r"shape \(6,\)"):
+        ham.run(xs, clamp={2: np.ones(6)})  # float, not bool
+    with pytest.raises(ValueError, match="`clamp` key True is not a layer index"):
+        ham.run(xs, clamp={True: True})
+    with pytest.raises(TypeError, match="`clamp` must be a dict"):
+        ham.run(xs, clamp=[0])
+    # a (batch, n) mask with the right batch clamps row by row
+    mask = np.zeros((3, 12), dtype=bool)
+    mask[1] = True
+    res = ham.run(xs, dt=0.1, max_steps=20, clamp={0: mask})
+    np.testing.assert_array_equal(res.states[0][1], xs[0][1])
+    assert not np.allclose(res.states[0][0], xs[0][0])
+
+
+# ---------------------------------------------------------------------------- non-finite states
+def _spherical_ham(rng, eps):
+    from hopfield.lagrangian import SphericalNorm
+
+    return HAM([Layer(6, SphericalNorm(eps=eps)), Layer(4, "softmax", tau=0.5)],
+               [DenseSynapse(rng.normal(size=(4, 6)))])
+
+
+@pytest.mark.parametrize("method", ["euler", "heun_euler", "solve_ivp", "LSODA"])
+def test_zero_state_with_exact_spherical_norm_raises_instead_of_returning_nan(method, rng):
+    """SphericalNorm(eps=0) at the zero state of init_states is 0/0: every integrator stops with
+    a FloatingPointError naming the cause (it returned NaN and "reached max_steps")."""
+    ham = _spherical_ham(rng, 0.0)
+    with pytest.raises(FloatingPointError, match=r"non-finite.*SphericalNorm\(eps=0\) at x = 0"):
+        ham.run(ham.init_states(2), method=method, max_steps=50)
+    # the default eps keeps the zero state defined: the run is finite and descends
+    ham = _spherical_ham(rng, 1e-12)
+    res = ham.run(ham.init_states(2), method=method, max_steps=50)
+    assert all(np.all(np.isfinite(s)) for s in res.states)
+    assert np.all(np.isfinite(res.energy))
+
+
+def test_model_c_from_zero_is_finite(rng):
+    from hopfield.lagrangian import ModelC
+
+    model = ModelC(rng.normal(size=(5, 8)))
+    res = model.run(np.zeros((2, 8)), max_steps=20)
+    assert np.all(np.isfinite(res.states[0])) and np.all(np.isfinite(res.energy))
+
+
+def test_overflowing_exponential_raises(rng):
+    from hopfield.lagrangian import Exponential
+
+    ham = HAM([Layer(3, Exponential(1.0)), Layer(2, "identity")],
+              [DenseSynapse(np.full((2, 3), 30.0))])
+    xs = [np.full((1, 3), 5.0), np.zeros((1, 2))]
+    with pytest.raises(FloatingPointError, match="Exponential Lagrangian"):
+        ham.run(xs, dt=0.5, max_steps=100)
+    with pytest.raises(FloatingPointError, match="non-finite"):
+        ham.run(xs, dt=0.5, max_steps=100, record_energy=False)
+
+
+# ---------------------------------------------------------------------------- fused / in-place path
+def _reference_run(ham, xs, dt, steps, masks=None):
+    """The functional Euler path: x ← x + dt·ẋ with ẋ from `derivatives`, the energy from
+    `energy` at every state (independent of the fused drive-energy form)."""
+    xs = [np.array(x, dtype=np.float64) for x in xs]
+    energies = [ham.energy(xs)]
+    for _ in range(steps):
+        xs = [x + dt * v for x, v in zip(xs, ham.derivatives(xs, clamp=masks), strict=True)]
+        energies.append(ham.energy(xs))
+    return xs, np.stack(energies)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numpy32", "torch", "torch_grad"])
+def test_fast_path_equals_the_functional_path(backend, rng):
+    """The in-place Euler step (NumPy, torch without autograd) and the energy computed from the
+    step's own drives, E = Σ_A E_A − ½ Σ_A g·(d + b), give the states and energies of the plain
+    x + dt·ẋ loop with the public energy (biases and a convolution included)."""
+    ham = _conv_ham(rng)
+    xs = [rng.normal(size=(3, layer.size)) for layer in ham.layers]
+    ref_states, ref_energy = _reference_run(ham, xs, 0.05, 25)
+    tol = {"rtol": 1e-11, "atol": 1e-12}
+    if backend == "numpy":
+        res = ham.run(xs, dt=0.05, max_steps=25)
+    elif backend == "numpy32":
+        res = ham.run([x.astype(np.float32) for x in xs], dt=0.05, max_steps=25)
+        tol = {"rtol": 2e-5, "atol": 2e-5}
+    else:
+        torch = pytest.importorskip("torch")
+        ts = [torch.tensor(x) for x in xs]
+        if backend == "torch":
+            with torch.no_grad():
+                res = ham.run(ts, dt=0.05, max_steps=25)
+        else:
+            ts[0].requires_grad_(True)
+            res = ham.run(ts, dt=0.05, max_steps=25)
+            assert res.energy.requires_grad
+        res = type(res)(states=[s.detach().numpy() for s in res.states],
+                        energy=res.energy.detach().numpy())
+    for a, b in zip(res.states, ref_states, strict=True):
+        np.testing.assert_allclose(a, b, **tol)
+    np.testing.assert_allclose(res.energy, ref_energy, **tol)
+
+
+def test_energy_reuses_the_step_activations(rng):
+    """Recording the energy costs no second activation pass: n steps evaluate each layer's
+    activation n + 1 times in the dynamics (+1 for the final activations), not 2n + 2."""
+    from hopfield.lagrangian import FunctionLagrangian
+
+    calls = {"n": 0}
+
+    def act(x):
+        calls["n"] += 1
+        return np.tanh(x)
+
+    L = FunctionLagrangian(lambda x: np.sum(np.logaddexp(x, -x) - np.log(2.0), axis=-1), act,
+                           convex=True, elementwise=True)
+    ham = HAM([Layer(5, L), Layer(3, "softmax")], [DenseSynapse(rng.normal(size=(3, 5)))])
+    xs = [rng.normal(size=(2, 5)), np.zeros((2, 3))]
+    res = ham.run(xs, dt=0.1, max_steps=10)
+    assert res.energy.shape == (11, 2) and res.nfev == 11
+    assert calls["n"] == 12
+
+
+# ---------------------------------------------------------------------------- one run vocabulary
+def test_every_run_method_shares_signature_and_result_type(rng):
+    """HAM, TwoLayerNetwork, models A/B/C and GeneralNetwork: same options, one result type,
+    states a list per layer, 1-D input → 1-D states and a 1-D energy trace."""
+    from hopfield.lagrangian import (
+        GeneralNetwork,
+        HAMResult,
+        IntegrationResult,
+        ModelA,
+        ModelC,
+        TwoLayerNetwork,
+    )
+
+    assert HAMResult is IntegrationResult
+    xi = rng.normal(size=(5, 4)) / 2
+    models = {
+        "ham": (HAM([Layer(4, "identity"), Layer(5, "softmax")], [DenseSynapse(xi)]),
+                [rng.normal(size=4), np.zeros(5)], 2),
+        "two_layer": (TwoLayerNetwork(xi), [rng.normal(size=4), np.zeros(5)], 2),
+        "A": (ModelA(xi, F="rectified", L_v=Tanh(1.0)), rng.normal(size=4), 1),
+        "B": (ModelB(xi), rng.normal(size=4), 1),
+        "C": (ModelC(xi), rng.normal(size=4), 1),
+        "general": (GeneralNetwork(np.eye(4) * 0.1, "tanh"), rng.normal(size=4), 1),
+    }
+    for name, (model, x0, n_layers) in models.items():
+        for method in ("euler", "heun_euler", "solve_ivp"):
+            res = model.run(x0, method=method, dt=0.05, max_steps=7, t_max=100.0, tol=None,
+                            clamp={0: False}, rtol=1e-3, atol=1e-6, record_energy=True)
+            assert type(res) is IntegrationResult, name
+            assert len(res.states) == n_layers and res.states[0].shape == (4,), (name, method)
+            assert len(res.activations) == n_layers
+            assert res.n_steps == 7 and res.energy.shape == (8,), (name, method, res.message)
+            assert res.times.shape == (8,) and "max_steps=7" in res.message
+        batch = np.stack([x0, x0]) if n_layers == 1 else [np.stack([x, x]) for x in x0]
+        res = model.run(batch, dt=0.05, max_steps=3)
+        assert res.states[0].shape == (2, 4) and res.energy.shape == (4, 2)
+        np.testing.assert_allclose(res.energy[0, 0], res.energy[0, 1])
+
+
+def test_t_max_and_dt_are_honoured_by_every_method(rng):
+    ham = _three_layer(rng, ["tanh", "softmax", RePU(2)])
+    xs = [rng.normal(size=(2, layer.size)) for layer in ham.layers]
+    euler = ham.run(xs, dt=0.3, t_max=1.0, max_steps=1000)
+    assert euler.n_steps == 4 and euler.t == pytest.approx(1.0)
+    np.testing.assert_allclose(euler.times, [0.0, 0.3, 0.6, 0.9, 1.0])
+    assert "reached t_max=1" in euler.message
+    for method in ("heun_euler", "solve_ivp"):
+        res = ham.run(xs, method=method, dt=1e-3, t_max=1.0, max_steps=1000)
+        assert res.t == pytest.approx(1.0) and "t_max" in res.message
+        assert res.times[1] == pytest.approx(1e-3)  # dt is the first trial step
+        short = ham.run(xs, method=method, dt=1e-3, max_steps=3)
+        assert short.n_steps == 3 and short.t < 1.0  # max_steps is the budget
+    # the default dt is a tenth of the smallest time constant
+    fast = HAM([Layer(3, "tanh"), Layer(2, "softmax", tau=0.2)],
+               [DenseSynapse(rng.normal(size=(2, 3)))])
+    res = fast.run([np.ones(3), np.zeros(2)], max_steps=5)
+    np.testing.assert_allclose(res.times, 0.02 * np.arange(6))
+
+
+def test_old_names_still_work_with_a_deprecation_warning(rng):
+    from hopfield.lagrangian import GeneralNetwork
+
+    model = ModelB(rng.normal(size=(5, 4)))
+    v = rng.normal(size=(2, 4))
+    with pytest.warns(DeprecationWarning, match="`n_steps` is deprecated"):
+        res = model.run(v, dt=0.1, n_steps=4)
+    assert res.n_steps == 4
+    with pytest.warns(DeprecationWarning, match="`IntegrationResult.y` is deprecated"):
+        assert res.y is res.states
+    with pytest.warns(DeprecationWarning, match="velocity` is deprecated"):
+        np.testing.assert_array_equal(model.velocity(v), model.derivatives(v))
+    net = GeneralNetwork(np.eye(4) * 0.1, "tanh")
+    with pytest.warns(DeprecationWarning, match="velocity` is deprecated"):
+        np.testing.assert_array_equal(net.velocity(v), net.derivatives(v))

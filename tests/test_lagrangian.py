@@ -43,7 +43,7 @@ SMOOTH = [
     Exponential(0.5),
     LayerNorm(gamma=1.3, delta=0.2),
     LayerNorm(gamma=0.7, delta=np.linspace(-0.5, 0.5, 6), eps=1e-3),
-    SphericalNorm(),
+    SphericalNorm(eps=0.0),
     SphericalNorm(gamma=2.0, eps=1e-3),
 ]
 IDS = [repr(L) for L in SMOOTH]
@@ -88,7 +88,11 @@ def test_softmax_energy_at_zero_is_minus_log_D(D, beta):
 def test_closed_form_energies(rng):
     x = rng.normal(size=(5, 4))
     np.testing.assert_allclose(Identity().energy(x), 0.5 * np.sum(x**2, axis=1))
-    np.testing.assert_allclose(SphericalNorm().energy(x), 0.0, atol=1e-14)
+    np.testing.assert_allclose(SphericalNorm(eps=0.0).energy(x), 0.0, atol=1e-14)
+    # with eps: E = x·g − L = −γ ε / sqrt(|x|² + ε)
+    for eps in (1e-12, 1e-3):
+        np.testing.assert_allclose(SphericalNorm(gamma=2.0, eps=eps).energy(x),
+                                   -2.0 * eps / np.sqrt((x**2).sum(1) + eps), rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(Abs().energy(x), 0.0, atol=1e-14)
     # tanh: E = Σ x tanh(λx) - log cosh(λx)/λ = Σ ∫_0^{V} g^{-1} (THEORY §5)
     lam = 2.0
@@ -215,3 +219,98 @@ def test_every_registry_entry_with_defaults(name, rng):
     np.testing.assert_allclose(L.activation(x), _numerical_gradient(L, x), rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(L.energy(x), np.sum(x * L.activation(x), axis=1) - L.value(x))
     assert isinstance(L.convex, bool) and isinstance(L.elementwise, bool)
+
+
+@pytest.mark.parametrize("L", [RePU(1), RectifiedPolynomial(1)], ids=repr)
+def test_rectified_power_one_has_step_activation_and_zero_energy(L):
+    """L = max(x, 0) (times 1 or 1/n): dL/dx is the Heaviside step, 0 for x < 0, so E = x·g − L = 0.
+
+    ``clip(x, 0) ** 0`` is 1 for negative x (0**0 = 1): that gave g = 1 and E = x < 0 there."""
+    x = np.array([[-2.0, -0.5, 0.0, 0.5, 3.0]])
+    np.testing.assert_array_equal(L.activation(x), [[0.0, 0.0, 0.0, 1.0, 1.0]])
+    np.testing.assert_allclose(L.energy(x), [0.0], atol=0)
+    np.testing.assert_allclose(L.activation(x[:, [0, 1, 3, 4]]), _numerical_gradient(L, x[:, [0, 1, 3, 4]]),
+                               atol=1e-9)
+    torch = pytest.importorskip("torch")
+    np.testing.assert_array_equal(L.activation(torch.tensor(x)).numpy(), L.activation(x))
+
+
+def test_softmax_energy_exponentiates_once(rng):
+    """The Legendre energy needs log-sum-exp and softmax: one exponential serves both."""
+    torch = pytest.importorskip("torch")
+    from torch.overrides import TorchFunctionMode
+
+    class CountExp(TorchFunctionMode):
+        calls = 0
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            if func in (torch.exp, torch.Tensor.exp):
+                CountExp.calls += 1
+            return func(*args, **(kwargs or {}))
+
+    x = torch.tensor(rng.normal(size=(4, 7)))
+    with CountExp():
+        e = Softmax(2.0).energy(x)
+    assert CountExp.calls == 1
+    p = torch.softmax(2.0 * x, dim=-1)
+    torch.testing.assert_close(e, (x * p).sum(-1) - torch.logsumexp(2.0 * x, dim=-1) / 2.0)
+
+
+@pytest.mark.parametrize("L", [Tanh(1.0), Tanh(3.0), Sigmoid(1.0), Sigmoid(0.5)], ids=repr)
+def test_log_cosh_and_softplus_closed_forms(L, rng):
+    """|a| + log1p(e^{−2|a|}) − log 2 and max(a, 0) + log1p(e^{−|a|}) agree with logaddexp at every
+    scale, including float32."""
+    x = np.concatenate([rng.normal(scale=s, size=50) for s in (1e-4, 1.0, 30.0, 1e3)])
+    bx = L.beta * x
+    ref = (np.logaddexp(bx, -bx) - math.log(2.0) if isinstance(L, Tanh)
+           else np.logaddexp(0.0, bx)) / L.beta
+    np.testing.assert_allclose(L.pointwise(x), ref, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(L.value(x), ref.sum(), rtol=1e-13)
+    np.testing.assert_allclose(L.value(x.astype(np.float32)), ref.sum(), rtol=1e-5)
+
+
+def test_finite_differences_never_build_a_d_by_d_array(rng, monkeypatch):
+    """The finite-difference activation evaluates fn on blocks of coordinates that fit a budget
+    (a single (..., D, D) array is ≈ 315 MB at D = 784, batch 64)."""
+    from hopfield.lagrangian import lagrangians
+
+    monkeypatch.setattr(lagrangians, "_FD_BUDGET", 1000)
+    sizes = []
+
+    def fn(z):
+        sizes.append(z.size)
+        return np.sum(np.logaddexp(z, -z), axis=-1)
+
+    x = rng.normal(size=(4, 50))
+    g = FunctionLagrangian(fn).activation(x)
+    np.testing.assert_allclose(g, np.tanh(x), rtol=1e-8, atol=1e-9)
+    assert max(sizes) <= 1000 < 4 * 50 * 50
+
+
+def test_array_holding_dataclasses_compare_and_hash():
+    """LayerNorm with an array delta and a Layer with a bias support == and hash (dataclass eq on
+    arrays raised "truth value of an array is ambiguous" and made them unhashable)."""
+    a = LayerNorm(gamma=1.5, delta=np.linspace(0, 1, 4))
+    b = LayerNorm(gamma=1.5, delta=np.linspace(0, 1, 4))
+    c = LayerNorm(gamma=1.5, delta=np.ones(4))
+    assert a == b and a != c and hash(a) == hash(b)
+    assert LayerNorm() == LayerNorm() and LayerNorm() != LayerNorm(gamma=2.0)
+    assert len({a, b, c}) == 2
+    delta = np.zeros(3)
+    ln = LayerNorm(delta=delta)
+    delta[0] = 5.0  # the Lagrangian holds its own copy
+    assert float(ln.delta[0]) == 0.0
+    from hopfield.lagrangian import Layer
+
+    la, lb = Layer(3, "tanh", bias=np.ones(3)), Layer(3, "tanh", bias=np.ones(3))
+    assert la == la and la != lb  # identity semantics: a layer may hold a trainable tensor
+    assert len({la, lb}) == 2
+
+
+def test_spherical_default_is_defined_at_zero():
+    """The zero state (HAM.init_states) gives 0/0 with eps = 0; the default eps keeps it finite."""
+    L = SphericalNorm()
+    np.testing.assert_array_equal(L.activation(np.zeros((2, 3))), 0.0)
+    assert np.all(np.isfinite(L.energy(np.zeros((2, 3)))))
+    with np.errstate(invalid="ignore"):
+        assert np.all(np.isnan(SphericalNorm(eps=0.0).activation(np.zeros(3))))

@@ -9,8 +9,17 @@ Neurons :math:`x_I` grouped in blocks, each block with its own Lagrangian (so th
     E=\sum_Ix_Ig_I-L-\tfrac12\sum_{IJ}g_IW_{IJ}g_J-\sum_Ib_Ig_I,
 
 .. math::
-    \frac{dE}{dt}=-\sum_{IK}\dot x_I\,\tau_I\frac{\partial^2L}{\partial x_I\partial x_K}\,\dot x_K\le0
-    \quad(W\ \text{symmetric, every block's Hessian PSD}).
+    \frac{dE}{dt}=-\sum_{IK}\dot x_I\,\tau_I\frac{\partial^2L}{\partial x_I\partial x_K}\,\dot x_K
+    =-\dot x^\top\,\mathrm{diag}(\tau)\,H\,\dot x .
+
+So the energy never rises when :math:`W` is symmetric and the symmetric part of
+:math:`\mathrm{diag}(\tau)H` is PSD. With every block's Hessian PSD this holds when ``tau`` is
+constant inside every block that is not additive (softmax, layer norm, spherical): there
+:math:`\mathrm{diag}(\tau)H=\tau_BH` blockwise, while additive blocks have a diagonal :math:`H`
+and any per-neuron :math:`\tau`. Different :math:`\tau_I` inside a non-additive block break it:
+for a 2-neuron softmax with :math:`W=0`, :math:`b=(1,0.5)`, :math:`\tau=(1,0.1)` the energy rises
+from :math:`-1.443` at :math:`x=0` to about :math:`-1.40`. Such a network warns
+(``UserWarning``) and reports ``descends_energy = False``.
 
 The layered HAM (:class:`~hopfield.lagrangian.HAM`) is the special case of a block-sparse ``W``;
 :meth:`HAM.to_general` builds the equivalent network.
@@ -22,13 +31,24 @@ Krotov, "Hierarchical associative memory", arXiv 2107.06446 (2021) — THEORY.md
 
 from __future__ import annotations
 
-import numbers
+import warnings
 
 import numpy as np
 
-from .._validation import check_scalar, check_weights
-from ._common import as_array, as_states, like, restore, xp_of
-from .integrate import IntegrationResult, euler
+from .._validation import check_weights
+from ._common import (
+    LeakySystem,
+    as_array,
+    as_states,
+    check_clamp,
+    check_run_options,
+    finish_run,
+    integrate_system,
+    like,
+    restore,
+    xp_of,
+)
+from .integrate import IntegrationResult
 from .lagrangians import AbstractLagrangian, make_lagrangian
 
 __all__ = ["GeneralNetwork"]
@@ -48,6 +68,13 @@ class GeneralNetwork:
         Time constants :math:`\tau_I > 0`.
     bias : array_like, shape (n_neurons,), optional
         Constant input :math:`b_I`.
+
+    Attributes
+    ----------
+    descends_energy : bool
+        The descent condition holds: every block's Lagrangian is convex and ``tau`` is constant
+        inside every non-additive block (see the module docstring; otherwise a ``UserWarning``
+        is issued at construction).
 
     Examples
     --------
@@ -90,6 +117,16 @@ class GeneralNetwork:
             raise ValueError("`tau` must be > 0 for every neuron.")
         self.tau = np.broadcast_to(tau_arr, (n,)).copy()
         self.bias = None if bias is None else as_array(bias, "bias", shape=(n,))
+        mixed = [k for k, ((L, _), a, b) in enumerate(zip(self.blocks, self._edges[:-1],
+                                                           self._edges[1:], strict=True))
+                 if not L.elementwise and np.ptp(self.tau[a:b]) > 0]
+        self.descends_energy = not mixed and all(L.convex for L, _ in self.blocks)
+        if mixed:
+            warnings.warn(
+                f"`tau` varies inside the non-additive block(s) {mixed}: the energy is then not "
+                "guaranteed to descend (dE/dt = -ẋᵀ diag(τ) H ẋ needs the symmetric part of "
+                "diag(τ)·H to be PSD, which a constant τ per non-additive block ensures).",
+                UserWarning, stacklevel=2)
 
     def _split(self, x):
         return [x[..., a:b] for a, b in zip(self._edges[:-1], self._edges[1:], strict=True)]
@@ -108,15 +145,39 @@ class GeneralNetwork:
             e = e - xp.sum(like(self.bias, x) * g, axis=-1)
         return e
 
-    def _velocity(self, x):
-        g = self._activation(x)
+    def _drive_and_energy(self, x, want_energy):
+        r"""Drive :math:`Wg+b` and, if asked, :math:`E=\sum_BE_B-\tfrac12g\cdot(Wg+2b)`."""
+        xp = xp_of(x)
+        e = None
+        if want_energy:
+            pairs = [L.energy_and_activation(xb)
+                     for (L, _), xb in zip(self.blocks, self._split(x), strict=True)]
+            g = pairs[0][1] if len(pairs) == 1 else xp.concat([p[1] for p in pairs], axis=-1)
+            e = sum(p[0] for p in pairs)
+        else:
+            g = self._activation(x)
         drive = g @ like(self.weights, x)
         if self.bias is not None:
-            drive = drive + like(self.bias, x)
-        return (drive - x) / like(self.tau, x)
+            b = like(self.bias, x)
+            drive = drive + b
+            if want_energy:
+                e = e - 0.5 * xp.sum(g * (drive + b), axis=-1)
+        elif want_energy:
+            e = e - 0.5 * xp.sum(g * drive, axis=-1)
+        return drive, e
+
+    def _system(self, masks=None) -> LeakySystem:
+        def drives(xs, want_energy):
+            d, e = self._drive_and_energy(xs[0], want_energy)
+            return [d], e
+
+        return LeakySystem(drives, [self.tau], masks=masks)
+
+    def _derivatives(self, x):
+        return self._system()([x])[0]
 
     def activation(self, x):
-        """Activations :math:`g = \\nabla L(x)`."""
+        r"""Activations :math:`g = \nabla L(x)`."""
         x, single = as_states(x, self.n_neurons, "x")
         return restore(self._activation(x), single)
 
@@ -125,15 +186,33 @@ class GeneralNetwork:
         x, single = as_states(x, self.n_neurons, "x")
         return restore(self._energy(x), single)
 
-    def velocity(self, x):
+    def derivatives(self, x):
         r""":math:`\dot x=(Wg+b-x)/\tau`."""
         x, single = as_states(x, self.n_neurons, "x")
-        return restore(self._velocity(x), single)
+        return restore(self._derivatives(x), single)
 
-    def run(self, x0, *, dt=0.01, n_steps=1000, tol=None) -> IntegrationResult:
-        """Euler integration; ``result.y[0]`` is the final state, ``result.energy`` the trace."""
-        x, _ = as_states(x0, self.n_neurons, "x0")
-        check_scalar(dt, "dt", numbers.Real, min_val=0.0, include_min=False)
-        check_scalar(n_steps, "n_steps", numbers.Integral, min_val=0)
-        return euler(lambda y: [self._velocity(y[0])], [x], dt=float(dt), max_steps=int(n_steps),
-                     tol=tol, energy=lambda y: self._energy(y[0]))
+    def velocity(self, x):
+        """Deprecated name of :meth:`derivatives`."""
+        warnings.warn("`GeneralNetwork.velocity` is deprecated; use `derivatives`.",
+                      DeprecationWarning, stacklevel=2)
+        return self.derivatives(x)
+
+    def run(self, states, *, method="euler", dt=None, max_steps=1000, t_max=None, tol=None,
+            clamp=None, rtol=1e-5, atol=1e-8, record_energy=True, n_steps=None
+            ) -> IntegrationResult:
+        """Integrate from ``states`` (``(n_neurons,)`` or ``(batch, n_neurons)``).
+
+        The options and the result are those of :meth:`HAM.run
+        <hopfield.lagrangian.HAM.run>` (one layer: ``result.states[0]``, ``clamp={0: mask}``);
+        the default ``dt`` is ``0.1 × min τ``. ``n_steps`` is the deprecated name of
+        ``max_steps``.
+        """
+        if isinstance(states, list | tuple) and len(states) == 1:
+            states = states[0]
+        x, single = as_states(states, self.n_neurons, "states")
+        options = check_run_options(method=method, dt=dt, max_steps=max_steps, t_max=t_max,
+                                    tol=tol, rtol=rtol, atol=atol, taus=[self.tau],
+                                    n_steps=n_steps)
+        system = self._system(check_clamp(clamp, [self.n_neurons], [x]))
+        res = integrate_system(system, [x], options, record_energy=record_energy)
+        return finish_run(res, lambda ys: [self._activation(ys[0])], single)

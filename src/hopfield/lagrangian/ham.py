@@ -38,10 +38,21 @@ from typing import Any
 import numpy as np
 from array_api_compat import is_torch_array
 
-from .._validation import check_option, check_scalar
-from ._common import as_array, as_states, check_tau, like, xp_of
+from .._validation import check_scalar
+from ._common import (
+    LeakySystem,
+    as_array,
+    as_states,
+    check_clamp,
+    check_run_options,
+    check_tau,
+    finish_run,
+    integrate_system,
+    like,
+    xp_of,
+)
 from .general import GeneralNetwork
-from .integrate import INTEGRATORS, IntegrationResult
+from .integrate import IntegrationResult
 from .lagrangians import AbstractLagrangian, make_lagrangian
 
 __all__ = [
@@ -54,9 +65,11 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Layer:
     """A layer of neurons: its shape, Lagrangian, time constant and optional bias.
+
+    Layers compare and hash by identity (a layer may hold a trainable bias tensor).
 
     Parameters
     ----------
@@ -223,36 +236,8 @@ class ConvSynapse(AbstractSynapse):
         return x.reshape((b, self.n_pre))
 
 
-@dataclass(frozen=True)
-class HAMResult:
-    """Outcome of :meth:`HAM.run`.
-
-    Attributes
-    ----------
-    states : list of arrays
-        Final internal states :math:`x^A`, one ``(batch, n_A)`` array per layer (1-D if the input
-        was a single state).
-    activations : list of arrays
-        :math:`g^A=\\nabla L^A(x^A)` at the final states.
-    energy : array
-        Energy after each accepted step, shape ``(n_steps + 1, batch)``.
-    times : numpy.ndarray
-        Times of the rows of ``energy``.
-    converged : bool
-        Every neuron's speed fell below ``tol``.
-    n_steps, nfev : int
-        Accepted steps and right-hand-side evaluations.
-    message : str
-    """
-
-    states: list
-    activations: list
-    energy: Any
-    times: Any
-    converged: bool
-    n_steps: int
-    nfev: int
-    message: str
+#: The result of :meth:`HAM.run`: the same class as every other ``run`` method returns.
+HAMResult = IntegrationResult
 
 
 class HAM:
@@ -331,25 +316,7 @@ class HAM:
         return [like(x, ref) for x in out], singles.pop()
 
     def _check_clamp(self, clamp, xs):
-        if clamp is None:
-            return None
-        if not isinstance(clamp, dict):
-            raise TypeError("`clamp` must be a dict {layer index: True or boolean mask}.")
-        masks = [None] * self.n_layers
-        for a, mask in clamp.items():
-            if not (isinstance(a, numbers.Integral) and 0 <= a < self.n_layers):
-                raise ValueError(f"`clamp` key {a!r} is not a layer index in [0, {self.n_layers}).")
-            if mask is True:
-                masks[a] = 0.0
-                continue
-            m = np.asarray(mask.detach().cpu() if is_torch_array(mask) else mask)
-            if m.dtype != bool or m.shape[-1] != self.layers[a].size or m.ndim > 2:
-                raise ValueError(
-                    f"`clamp[{a}]` must be True or a boolean mask of shape ({self.layers[a].size},) "
-                    f"or (batch, {self.layers[a].size}); got dtype {m.dtype}, shape {m.shape}."
-                )
-            masks[a] = like((~m).astype(float), xs[a])
-        return masks
+        return check_clamp(clamp, [layer.size for layer in self.layers], xs)
 
     # ---- the maths (clean input) -----------------------------------------------------------
     def _activations(self, xs):
@@ -384,15 +351,32 @@ class HAM:
                 drives[a] = gs[a] * 0.0
         return drives
 
+    def _drives_and_energy(self, xs, want_energy):
+        r"""Drives of every layer and, if asked, the energy from the same activations:
+        :math:`E=\sum_A E_A(x^A)-\tfrac12\sum_Ag^A\cdot(d^A+b^A)` (each synapse product appears
+        in two drives, the bias once)."""
+        if not want_energy:
+            return self._drives(self._activations(xs)), None
+        xp = xp_of(xs[0])
+        pairs = [layer.lagrangian.energy_and_activation(x)
+                 for layer, x in zip(self.layers, xs, strict=True)]
+        gs = [g for _, g in pairs]
+        ds = self._drives(gs)
+        e = 0.0
+        for (e_layer, g), d, layer in zip(pairs, ds, self.layers, strict=True):
+            dd = d if layer.bias is None else d + like(layer.bias, g)
+            e = e + e_layer - 0.5 * xp.sum(g * dd, axis=-1)
+        return ds, e
+
+    def _system(self, masks=None) -> LeakySystem:
+        params = [getattr(s, "weight", getattr(s, "kernel", None)) for s in self.synapses]
+        params += [layer.bias for layer in self.layers]
+        requires_grad = any(bool(getattr(p, "requires_grad", False)) for p in params)
+        return LeakySystem(self._drives_and_energy, [layer.tau for layer in self.layers],
+                           masks=masks, requires_grad=requires_grad)
+
     def _derivatives(self, xs, masks=None):
-        drives = self._drives(self._activations(xs))
-        out = []
-        for a, (layer, x, d) in enumerate(zip(self.layers, xs, drives, strict=True)):
-            v = (d - x) / layer.tau
-            if masks is not None and masks[a] is not None:
-                v = v * masks[a]
-            out.append(v)
-        return out
+        return self._system(masks)(xs)
 
     # ---- public API -------------------------------------------------------------------------
     def init_states(self, batch=None, *, like_array=None):
@@ -439,67 +423,62 @@ class HAM:
         d = self._derivatives(xs, self._check_clamp(clamp, xs))
         return [x[0] for x in d] if single else d
 
-    def run(self, states, *, method="euler", dt=0.1, max_steps=1000, t_max=None, tol=None,
-            clamp=None, rtol=1e-5, atol=1e-8, record_energy=True) -> HAMResult:
-        """Run the dynamics from ``states`` until a fixed point (``tol``) or the budget ends.
+    def run(self, states, *, method="euler", dt=None, max_steps=1000, t_max=None, tol=None,
+            clamp=None, rtol=1e-5, atol=1e-8, record_energy=True) -> IntegrationResult:
+        r"""Run the dynamics from ``states`` until a fixed point (``tol``) or the budget ends.
+
+        Every ``run`` of :mod:`hopfield.lagrangian` (``HAM``, ``TwoLayerNetwork``, models A/B/C,
+        ``GeneralNetwork``) takes these options and returns an
+        :class:`~hopfield.lagrangian.IntegrationResult`.
 
         Parameters
         ----------
         states : list of arrays
             Initial :math:`x^A` per layer, ``(batch, n_A)`` or ``(n_A,)``; NumPy or torch (with
             torch, gradients flow through every step, so the HAM can be trained).
-        method : {"euler", "heun_euler", "solve_ivp"}, default="euler"
-            Fixed-step Euler (``dt``, ``max_steps``), the adaptive Heun–Euler pair (array API,
-            torch-differentiable; ``t_max``, first step ``dt``), or SciPy's adaptive ``RK45``
-            (NumPy only; ``t_max``).
-        dt : float, default=0.1
+        method : str, default="euler"
+            ``"euler"`` (fixed step ``dt``), ``"heun_euler"`` (adaptive, array API,
+            torch-differentiable; first step ``dt``), ``"solve_ivp"`` (SciPy's ``RK45``) or any
+            name in :data:`~hopfield.lagrangian.integrate.SCIPY_METHODS` (NumPy only).
+        dt : float, optional
+            Euler step, first trial step of the adaptive methods. Default
+            ``0.1 × min_A τ_A``, well inside the regime where Euler descends the energy.
         max_steps : int, default=1000
+            Largest number of (accepted) steps, for every method.
         t_max : float, optional
-            End time of the adaptive methods (default ``dt * max_steps``).
+            End time, for every method (Euler takes ``ceil(t_max / dt)`` steps, the last one
+            shortened); default: no time limit.
         tol : float, optional
-            Stop at a fixed point: every :math:`|\\dot x|<` ``tol``.
+            Stop at a fixed point: every :math:`|\dot x|<` ``tol``.
         clamp : dict, optional
-            ``{layer: True}`` holds a whole layer at its initial state; ``{layer: mask}`` holds the
-            neurons where the boolean mask (``(n_A,)`` or ``(batch, n_A)``) is True.
+            ``{layer: True}`` holds a whole layer at its initial state (``False`` leaves it
+            free); ``{layer: mask}`` holds the neurons where the boolean mask (``(n_A,)`` or
+            ``(batch, n_A)``) is True.
         rtol, atol : float
             Local error tolerances of the adaptive methods.
         record_energy : bool, default=True
-            Record the energy after every step (one extra energy evaluation per step).
+            Record the energy at every step (computed from the step's own activations and
+            synapse products, so it costs the Legendre terms only).
 
         Returns
         -------
-        HAMResult
+        IntegrationResult
+            ``states`` and ``activations`` one array per layer (1-D for a single 1-D state),
+            ``energy`` of shape ``(n_steps + 1, batch)`` (``(n_steps + 1,)`` for one state).
+
+        Raises
+        ------
+        FloatingPointError
+            If a state or the energy becomes NaN or inf (step too large, overflowing
+            exponential, a Lagrangian undefined at the state).
         """
-        method = check_option(method, "method", INTEGRATORS)
         xs, single = self._check_states(states)
-        check_scalar(dt, "dt", numbers.Real, min_val=0.0, include_min=False)
-        check_scalar(max_steps, "max_steps", numbers.Integral, min_val=0)
-        if tol is not None:
-            check_scalar(tol, "tol", numbers.Real, min_val=0.0, include_min=False)
-        masks = self._check_clamp(clamp, xs)
-        fun = lambda y: self._derivatives(y, masks)  # noqa: E731
-        energy = self._energy if record_energy else None
-        t_end = float(t_max) if t_max is not None else float(dt) * int(max_steps)
-        if method == "euler":
-            res: IntegrationResult = INTEGRATORS["euler"](
-                fun, xs, dt=float(dt), max_steps=int(max_steps), tol=tol, energy=energy)
-        elif method == "heun_euler":
-            res = INTEGRATORS["heun_euler"](
-                fun, xs, t_max=t_end, dt0=float(dt), rtol=rtol, atol=atol,
-                max_steps=max(int(max_steps), 1), tol=tol, energy=energy)
-        else:
-            if is_torch_array(xs[0]):
-                raise TypeError("method='solve_ivp' needs NumPy states; use 'heun_euler' or "
-                                "'euler' for torch tensors.")
-            res = INTEGRATORS["solve_ivp"](fun, xs, t_max=t_end, rtol=rtol, atol=atol, tol=tol,
-                                           energy=energy)
-        ys = res.y
-        gs = self._activations(ys)
-        if single:
-            ys, gs = [y[0] for y in ys], [g[0] for g in gs]
-        return HAMResult(states=ys, activations=gs, energy=res.energy, times=res.times,
-                         converged=res.converged, n_steps=res.n_steps, nfev=res.nfev,
-                         message=res.message)
+        options = check_run_options(method=method, dt=dt, max_steps=max_steps, t_max=t_max,
+                                    tol=tol, rtol=rtol, atol=atol,
+                                    taus=[layer.tau for layer in self.layers])
+        system = self._system(self._check_clamp(clamp, xs))
+        res = integrate_system(system, xs, options, record_energy=record_energy)
+        return finish_run(res, self._activations, single)
 
     def to_general(self) -> GeneralNetwork:
         """The equivalent fully connected network with block weights (THEORY.md §10).

@@ -19,8 +19,18 @@ of ``x``. The maths is written once against the array API (``array-api-compat``)
 gives a NumPy array out, a torch tensor in gives a torch tensor out (with autograd).
 
 Each class ships its activation in closed form and is numerically stable at large inputs
-(``log cosh`` and ``softplus`` through ``logaddexp``, softmax with the maximum subtracted), except
-:class:`Exponential`, whose value genuinely overflows for :math:`\beta x \gtrsim 709` in float64.
+(:math:`\log\cosh a=|a|+\log(1+e^{-2|a|})-\log2`, softplus
+:math:`=\max(a,0)+\log(1+e^{-|a|})`, softmax with the maximum subtracted), except
+:class:`Exponential`, whose value genuinely overflows for :math:`\beta x \gtrsim 709` in float64
+(the integrators then stop with a ``FloatingPointError`` naming the cause).
+
+:meth:`~AbstractLagrangian.energy_and_activation` returns the Legendre energy together with the
+activation from one evaluation (one exponential for :class:`Softmax`), which is what the
+network dynamics use when they record the energy. Additive (``elementwise``) Lagrangians also
+give the per-neuron value :math:`\ell(x_i)` (``pointwise``) and curvature :math:`\ell''(x_i)`
+(``curvature``); :class:`Tanh` and :class:`Sigmoid` add the inverse activation and the conjugate
+:math:`\ell^*(g)=\int_0^g(\ell')^{-1}` that the 1984 continuous network
+(:mod:`hopfield.continuous`) uses.
 
 References
 ----------
@@ -90,10 +100,19 @@ class AbstractLagrangian(abc.ABC):
         """Same as :meth:`value`."""
         return self.value(x)
 
+    def value_and_activation(self, x):
+        """``(value(x), activation(x))``; subclasses share the work where they can."""
+        return self.value(x), self.activation(x)
+
+    def energy_and_activation(self, x):
+        r"""``(E, g)``: the Legendre energy :math:`\sum_ix_ig_i-L` and the activation, from one pass."""
+        xp = array_namespace(x)
+        value, g = self.value_and_activation(x)
+        return xp.sum(x * g, axis=-1) - value, g
+
     def energy(self, x):
         r"""Legendre energy of the layer, :math:`E = \sum_i x_i g_i - L(x)`; shape ``x.shape[:-1]``."""
-        xp = array_namespace(x)
-        return xp.sum(x * self.activation(x), axis=-1) - self.value(x)
+        return self.energy_and_activation(x)[0]
 
 
 def _positive(value, name):
@@ -111,51 +130,124 @@ class Identity(AbstractLagrangian):
     def activation(self, x):
         return x * 1.0
 
+    def pointwise(self, x):
+        r"""Per-neuron :math:`\ell(x)=x^2/2`."""
+        return 0.5 * x * x
+
+    def curvature(self, x):
+        r""":math:`\ell''(x)=1`."""
+        return x * 0.0 + 1.0
+
+
+_LOG2 = math.log(2.0)
+
+
+def _log_cosh(a, xp):
+    r""":math:`\log\cosh a = |a| + \log(1+e^{-2|a|}) - \log 2`, finite for any finite ``a``."""
+    m = xp.abs(a)
+    return m + xp.log1p(xp.exp(-2.0 * m)) - _LOG2
+
+
+def _softplus(a, xp):
+    r""":math:`\log(1+e^a) = \max(a,0) + \log(1+e^{-|a|})`, finite for any finite ``a``."""
+    return xp.clip(a, min=0.0) + xp.log1p(xp.exp(-xp.abs(a)))
+
+
+def _xlogx(x, xp):
+    r""":math:`x\log x` with the limit 0 at :math:`x=0` (for :math:`x\ge0`)."""
+    positive = x > 0
+    return xp.where(positive, x * xp.log(xp.where(positive, x, 1.0)), 0.0 * x)
+
+
 
 @dataclass(frozen=True)
 class Tanh(AbstractLagrangian):
     r""":math:`L=\beta^{-1}\sum_i\log\cosh(\beta x_i)`, :math:`g=\tanh(\beta x)`.
 
-    ``log cosh`` is evaluated as ``logaddexp(βx, −βx) − log 2``, finite for any finite input. With
-    :math:`\beta=\lambda` this is :math:`\sum_i\int_0^{x_i}\tanh(\lambda u)\,du`, the Lagrangian
-    that turns model A into the 1984 continuous network (THEORY.md §5).
+    ``log cosh`` is evaluated as :math:`|a|+\log(1+e^{-2|a|})-\log2`, finite for any finite
+    input. With :math:`\beta=\lambda` this is :math:`\sum_i\int_0^{x_i}\tanh(\lambda u)\,du`,
+    the Lagrangian that turns model A into the 1984 continuous network (THEORY.md §5). The
+    activation's range is :math:`(-1, 1)`; its inverse is :math:`\mathrm{artanh}(g)/\beta` and
+    the conjugate :math:`\int_0^g(\ell')^{-1}=[(1+g)\ln(1+g)+(1-g)\ln(1-g)]/(2\beta)`.
     """
 
     beta: float = 1.0
+    low = -1.0
+    high = 1.0
 
     def __post_init__(self):
         object.__setattr__(self, "beta", _positive(self.beta, "beta"))
 
+    def pointwise(self, x):
+        r"""Per-neuron :math:`\ell(x)=\log\cosh(\beta x)/\beta`."""
+        return _log_cosh(self.beta * x, array_namespace(x)) / self.beta
+
     def value(self, x):
         xp = array_namespace(x)
-        bx = self.beta * x
-        return xp.sum(xp.logaddexp(bx, -bx) - math.log(2.0), axis=-1) / self.beta
+        return xp.sum(self.pointwise(x), axis=-1)
 
     def activation(self, x):
         xp = array_namespace(x)
         return xp.tanh(self.beta * x)
+
+    def curvature(self, x):
+        r""":math:`\ell''(x)=\beta(1-\tanh^2\beta x)`."""
+        t = self.activation(x)
+        return self.beta * (1.0 - t * t)
+
+    def inverse(self, g):
+        r""":math:`(\ell')^{-1}(g)=\mathrm{artanh}(g)/\beta` for :math:`g\in(-1,1)`."""
+        return array_namespace(g).atanh(g) / self.beta
+
+    def conjugate(self, g):
+        r"""Legendre conjugate :math:`\ell^*(g)=\int_0^g(\ell')^{-1}`, finite on :math:`[-1,1]`."""
+        xp = array_namespace(g)
+        return 0.5 * (_xlogx(1.0 + g, xp) + _xlogx(1.0 - g, xp)) / self.beta
 
 
 @dataclass(frozen=True)
 class Sigmoid(AbstractLagrangian):
     r""":math:`L=\beta^{-1}\sum_i\log(1+e^{\beta x_i})` (softplus), :math:`g=\sigma(\beta x)`.
 
-    Softplus is ``logaddexp(0, βx)`` and the logistic function ``(1 + tanh(βx/2)) / 2``, both
-    finite at any input.
+    Softplus is :math:`\max(a,0)+\log(1+e^{-|a|})` and the logistic function
+    ``(1 + tanh(βx/2)) / 2``, both finite at any input. The activation's range is :math:`(0, 1)`;
+    its inverse is :math:`\log(g/(1-g))/\beta` and the conjugate
+    :math:`\int_0^g(\ell')^{-1}=[g\ln g+(1-g)\ln(1-g)]/\beta`.
     """
 
     beta: float = 1.0
+    low = 0.0
+    high = 1.0
 
     def __post_init__(self):
         object.__setattr__(self, "beta", _positive(self.beta, "beta"))
 
+    def pointwise(self, x):
+        r"""Per-neuron :math:`\ell(x)=\log(1+e^{\beta x})/\beta`."""
+        return _softplus(self.beta * x, array_namespace(x)) / self.beta
+
     def value(self, x):
         xp = array_namespace(x)
-        return xp.sum(xp.logaddexp(xp.zeros_like(x), self.beta * x), axis=-1) / self.beta
+        return xp.sum(self.pointwise(x), axis=-1)
 
     def activation(self, x):
         xp = array_namespace(x)
         return 0.5 * (1.0 + xp.tanh(0.5 * self.beta * x))
+
+    def curvature(self, x):
+        r""":math:`\ell''(x)=\beta\sigma(1-\sigma)`."""
+        s = self.activation(x)
+        return self.beta * s * (1.0 - s)
+
+    def inverse(self, g):
+        r""":math:`(\ell')^{-1}(g)=\log(g/(1-g))/\beta` for :math:`g\in(0,1)`."""
+        xp = array_namespace(g)
+        return (xp.log(g) - xp.log1p(-g)) / self.beta
+
+    def conjugate(self, g):
+        r"""Legendre conjugate :math:`\ell^*(g)=\int_0^g(\ell')^{-1}`, finite on :math:`[0,1]`."""
+        xp = array_namespace(g)
+        return (_xlogx(g, xp) + _xlogx(1.0 - g, xp)) / self.beta
 
 
 @dataclass(frozen=True)
@@ -187,13 +279,31 @@ class Softmax(AbstractLagrangian):
         xp, _, e = self._shifted(x)
         return e / xp.sum(e, axis=-1, keepdims=True)
 
+    def value_and_activation(self, x):
+        """Log-sum-exp and softmax from one exponential."""
+        xp, m, e = self._shifted(x)
+        z = xp.sum(e, axis=-1, keepdims=True)
+        return (m[..., 0] + xp.log(z[..., 0])) / self.beta, e / z
+
+
+def _rectified_power(x, p):
+    r""":math:`\max(x,0)^p` with the value 0 for :math:`x\le0` also at :math:`p=0`.
+
+    ``clip(x, 0) ** 0`` would be 1 for negative ``x`` (:math:`0^0=1`): for ``n = 1`` the rectified
+    Lagrangian :math:`\max(x,0)` has the Heaviside step as its gradient, 0 for :math:`x<0`.
+    """
+    xp = array_namespace(x)
+    if p == 0:
+        return xp.where(x > 0, 1.0 + 0.0 * x, 0.0 * x)
+    return xp.clip(x, min=0.0) ** p
+
 
 @dataclass(frozen=True)
 class RePU(AbstractLagrangian):
     r"""Rectified power unit: :math:`L=\frac1n\sum_i\max(x_i,0)^n`, :math:`g=\max(x,0)^{n-1}`.
 
-    Same normalisation as ``hamux.lagr_repu``; ``n = 2`` gives ReLU activations. Convex for
-    :math:`n\ge1`.
+    Same normalisation as ``hamux.lagr_repu``; ``n = 2`` gives ReLU activations, ``n = 1`` the
+    Heaviside step (0 for :math:`x\le0`) and a zero Legendre energy. Convex for :math:`n\ge1`.
     """
 
     n: float = 2.0
@@ -207,8 +317,15 @@ class RePU(AbstractLagrangian):
         return xp.sum(xp.clip(x, min=0.0) ** self.n, axis=-1) / self.n
 
     def activation(self, x):
-        xp = array_namespace(x)
-        return xp.clip(x, min=0.0) ** (self.n - 1)
+        return _rectified_power(x, self.n - 1)
+
+    def pointwise(self, x):
+        r"""Per-neuron :math:`\ell(x)=\max(x,0)^n/n`."""
+        return array_namespace(x).clip(x, min=0.0) ** self.n / self.n
+
+    def curvature(self, x):
+        r""":math:`\ell''(x)=(n-1)\max(x,0)^{n-2}` (0 for ``n = 1``, the step at 0 excluded)."""
+        return (self.n - 1) * _rectified_power(x, self.n - 2) if self.n > 1 else 0.0 * x
 
 
 @dataclass(frozen=True)
@@ -230,8 +347,7 @@ class RectifiedPolynomial(AbstractLagrangian):
         return xp.sum(xp.clip(x, min=0.0) ** self.n, axis=-1)
 
     def activation(self, x):
-        xp = array_namespace(x)
-        return self.n * xp.clip(x, min=0.0) ** (self.n - 1)
+        return self.n * _rectified_power(x, self.n - 1)
 
 
 @dataclass(frozen=True)
@@ -302,7 +418,7 @@ class Abs(AbstractLagrangian):
         return xp.sign(x)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LayerNorm(AbstractLagrangian):
     r"""Layer-norm Lagrangian (``hamux.lagr_layernorm``):
 
@@ -310,7 +426,9 @@ class LayerNorm(AbstractLagrangian):
        \qquad g_i = \gamma\frac{x_i-\bar x}{\sqrt{\tfrac1D\sum_j(x_j-\bar x)^2+\varepsilon}}+\delta_i .
 
     Convex for :math:`\gamma\ge0` (a Euclidean norm of an affine map plus a linear term).
-    ``gamma`` is a scalar; ``delta`` a scalar or an array broadcasting against the last axis.
+    ``gamma`` is a scalar; ``delta`` a scalar or an array broadcasting against the last axis
+    (copied; a torch tensor is kept, so that it can be trained). Two layer norms are equal when
+    their parameters are (arrays compared by value); the hash uses the scalars only.
     """
 
     gamma: float = 1.0
@@ -321,6 +439,24 @@ class LayerNorm(AbstractLagrangian):
     def __post_init__(self):
         check_scalar(self.gamma, "gamma", numbers.Real, min_val=0.0)
         check_scalar(self.eps, "eps", numbers.Real, min_val=0.0, include_min=False)
+        if not isinstance(self.delta, numbers.Real):
+            from ._common import as_array
+
+            object.__setattr__(self, "delta", as_array(self.delta, "delta", ndim=(0, 1)))
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        if (self.gamma, self.eps) != (other.gamma, other.eps):
+            return False
+        a, b = self.delta, other.delta
+        if isinstance(a, numbers.Real) and isinstance(b, numbers.Real):
+            return a == b
+        a, b = (np.asarray(like(d, np.zeros(1))) for d in (a, b))
+        return a.shape == b.shape and bool(np.array_equal(a, b))
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.gamma, self.eps))
 
     def _parts(self, x):
         xp = array_namespace(x)
@@ -344,14 +480,18 @@ class LayerNorm(AbstractLagrangian):
 class SphericalNorm(AbstractLagrangian):
     r"""Spherical Lagrangian :math:`L=\gamma\sqrt{\sum_i x_i^2+\varepsilon}`, :math:`g=\gamma x/\|x\|`.
 
-    With the defaults (:math:`\gamma=1`, :math:`\varepsilon=0`) this is :math:`L_v=\|v\|` of model C
-    (THEORY.md §9): :math:`E = x\cdot g - L = 0` and the Hessian
-    :math:`(\|x\|^2 I - xx^\top)/\|x\|^3` annihilates :math:`x`. Undefined at :math:`x=0` unless
-    ``eps > 0`` (``hamux`` uses ``eps = 1e-5``).
+    With :math:`\gamma=1` this is :math:`L_v=\|v\|` of model C (THEORY.md §9) up to
+    :math:`\varepsilon`: :math:`E = x\cdot g - L = -\gamma\varepsilon/\sqrt{\|x\|^2+\varepsilon}`
+    and, at :math:`\varepsilon=0`, the Hessian :math:`(\|x\|^2 I - xx^\top)/\|x\|^3` annihilates
+    :math:`x`. The default :math:`\varepsilon=10^{-12}` keeps the zero state (which
+    ``HAM.init_states`` returns) well defined, :math:`g(0)=0`, and changes :math:`g` and :math:`E`
+    elsewhere by a relative :math:`\varepsilon/(2\|x\|^2)` (below float64 rounding for
+    :math:`\|x\|\gtrsim10^{-2}`); ``eps = 0`` gives the exact norm, undefined (0/0) at
+    :math:`x=0`. ``hamux`` uses ``eps = 1e-5``.
     """
 
     gamma: float = 1.0
-    eps: float = 0.0
+    eps: float = 1e-12
     elementwise = False
 
     def __post_init__(self):
@@ -377,9 +517,10 @@ class FunctionLagrangian(AbstractLagrangian):
        is itself differentiable and a HAM built on it can be trained);
     3. otherwise central finite differences,
        :math:`g_i\approx[L(x+h_ie_i)-L(x-h_ie_i)]/(2h_i)` with
-       :math:`h_i=\epsilon^{1/3}\max(1,|x_i|)` (``step`` overrides :math:`\epsilon^{1/3}`), all
-       :math:`D` coordinates evaluated in one batched call of ``fn`` on an array of shape
-       ``(..., D, D)``; accuracy :math:`O(h^2)`, about 1e-10 relative for smooth ``fn``.
+       :math:`h_i=\epsilon^{1/3}\max(1,|x_i|)` (``step`` overrides :math:`\epsilon^{1/3}`), the
+       coordinates evaluated in batched calls of ``fn`` on arrays of shape ``(..., k, D)`` with
+       at most ``2**22`` elements (so memory stays bounded at large ``D``); accuracy
+       :math:`O(h^2)`, about 1e-10 relative for smooth ``fn``.
 
     Parameters
     ----------
@@ -441,16 +582,30 @@ def _autograd_activation(fn, x):
     return g
 
 
+#: Largest number of array elements one batched finite-difference call of ``fn`` may receive.
+_FD_BUDGET = 2**22
+
+
 def _finite_difference_activation(fn, x, step):
+    """Central differences, ``k`` coordinates per call of ``fn`` on a ``(..., k, D)`` array, with
+    ``k`` chosen so that the array holds at most ``_FD_BUDGET`` elements (never ``(..., D, D)``
+    unless that fits)."""
     xp = array_namespace(x)
     dtype_eps = float(np.finfo(np.dtype(str(x.dtype).split(".")[-1])).eps)
     rel = step if step is not None else dtype_eps ** (1.0 / 3.0)
-    d = x.shape[-1]
+    d = int(x.shape[-1])
     h = rel * xp.clip(xp.abs(x), min=1.0)  # (..., D)
+    per_coordinate = max(int(np.prod(tuple(x.shape))), 1)
+    k = int(min(d, max(1, _FD_BUDGET // per_coordinate)))
     eye = xp.eye(d, dtype=x.dtype)
-    shift = h[..., None, :] * eye  # (..., D, D): row i perturbs coordinate i
     xs = x[..., None, :]
-    return (fn(xs + shift) - fn(xs - shift)) / (2.0 * h)
+    parts = []
+    for start in range(0, d, k):
+        stop = min(start + k, d)
+        shift = h[..., None, :] * eye[start:stop]  # (..., k, D): row i perturbs coordinate start+i
+        parts.append(fn(xs + shift) - fn(xs - shift))
+    diff = parts[0] if len(parts) == 1 else xp.concat(parts, axis=-1)
+    return diff / (2.0 * h)
 
 
 #: Registry of named Lagrangians; :func:`make_lagrangian` looks names up here.

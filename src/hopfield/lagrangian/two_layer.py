@@ -45,10 +45,23 @@ from __future__ import annotations
 
 import abc
 import numbers
+import warnings
 
 from .._validation import check_scalar
-from ._common import as_array, as_states, check_tau, like, restore, xp_of
-from .integrate import IntegrationResult, euler
+from ._common import (
+    LeakySystem,
+    as_array,
+    as_states,
+    check_clamp,
+    check_run_options,
+    check_tau,
+    finish_run,
+    integrate_system,
+    like,
+    restore,
+    xp_of,
+)
+from .integrate import IntegrationResult
 from .lagrangians import (
     AbstractLagrangian,
     Exponential,
@@ -171,12 +184,30 @@ class TwoLayerNetwork(_Synapses):
         coupling = xp.sum((g @ xp.matrix_transpose(self._xi(v))) * f, axis=-1)
         return self.L_v.energy(v) - self._input_term(g) + self.L_h.energy(h) - coupling
 
-    def _derivatives(self, v, h):
+    def _drives_and_energy(self, xs, want_energy):
+        r"""Drives :math:`(\xi^\top f+I,\ \xi g)` and, if asked, the energy from the same
+        activations and products (the coupling is :math:`\sum_\mu(\xi g)_\mu f_\mu`)."""
+        v, h = xs
         xp = xp_of(v)
         xi = self._xi(v)
-        f, g = self.L_h.activation(h), self.L_v.activation(v)
-        dv = (self._add_input(f @ xi) - self.alpha * v) / self.tau_f
-        dh = (g @ xp.matrix_transpose(xi) - h) / self.tau_h
+        if want_energy:
+            e_v, g = self.L_v.energy_and_activation(v)
+            e_h, f = self.L_h.energy_and_activation(h)
+        else:
+            g, f = self.L_v.activation(v), self.L_h.activation(h)
+        drive_h = g @ xp.matrix_transpose(xi)
+        drive_v = self._add_input(f @ xi)
+        e = None
+        if want_energy:
+            e = e_v - self._input_term(g) + e_h - xp.sum(drive_h * f, axis=-1)
+        return [drive_v, drive_h], e
+
+    def _system(self, masks=None) -> LeakySystem:
+        return LeakySystem(self._drives_and_energy, [self.tau_f, self.tau_h],
+                           leaks=[self.alpha, 1.0], masks=masks)
+
+    def _derivatives(self, v, h):
+        dv, dh = self._system()([v, h])
         return dv, dh
 
     def energy(self, v, h):
@@ -196,19 +227,35 @@ class TwoLayerNetwork(_Synapses):
         xp = xp_of(v)
         return restore(self.L_v.activation(v) @ xp.matrix_transpose(self._xi(v)), single)
 
-    def run(self, v0, h0=None, *, dt=0.01, n_steps=1000, tol=None) -> IntegrationResult:
-        """Integrate with Euler from ``(v0, h0)`` (``h0`` defaults to ``ξ g(v0)``).
+    def run(self, states, h0=None, *, method="euler", dt=None, max_steps=1000, t_max=None,
+            tol=None, clamp=None, rtol=1e-5, atol=1e-8, record_energy=True, n_steps=None
+            ) -> IntegrationResult:
+        """Integrate both layers from ``states = [v0, h0]`` (or ``v0`` alone, with ``h0``
+        defaulting to the fast-memory state ``ξ g(v0)``).
 
-        Returns an :class:`~hopfield.lagrangian.integrate.IntegrationResult` whose ``y`` is
-        ``[v, h]`` (batched) and whose ``energy`` has shape ``(n_steps + 1, batch)``.
+        The options and the result are those of :meth:`HAM.run
+        <hopfield.lagrangian.HAM.run>`: ``result.states == [v, h]``, ``clamp={0: ..., 1: ...}``
+        indexes the feature (0) and memory (1) layers, the default ``dt`` is
+        ``0.1 × min(τ_f, τ_h)``. ``n_steps`` is the deprecated name of ``max_steps``; ``h0`` as a
+        second argument is kept for compatibility.
         """
+        if isinstance(states, list | tuple):
+            if len(states) != 2 or h0 is not None:
+                raise ValueError("`states` must be [v0, h0], or v0 alone (with `h0` optional).")
+            v0, h0 = states
+        else:
+            v0 = states
         if h0 is None:
             h0 = self.hidden_equilibrium(v0)
-        v, h, _ = self._states(v0, h0)
-        check_scalar(dt, "dt", numbers.Real, min_val=0.0, include_min=False)
-        check_scalar(n_steps, "n_steps", numbers.Integral, min_val=0)
-        return euler(lambda y: list(self._derivatives(*y)), [v, h], dt=float(dt),
-                     max_steps=int(n_steps), tol=tol, energy=lambda y: self._energy(*y))
+        v, h, single = self._states(v0, h0)
+        options = check_run_options(method=method, dt=dt, max_steps=max_steps, t_max=t_max,
+                                    tol=tol, rtol=rtol, atol=atol,
+                                    taus=[self.tau_f, self.tau_h], leaks=[self.alpha, 1.0],
+                                    n_steps=n_steps)
+        system = self._system(check_clamp(clamp, [self.n_features, self.n_hidden], [v, h]))
+        res = integrate_system(system, [v, h], options, record_energy=record_energy)
+        return finish_run(res, lambda ys: [self.L_v.activation(ys[0]),
+                                           self.L_h.activation(ys[1])], single)
 
 
 class AbstractEffectiveModel(_Synapses, abc.ABC):
@@ -229,17 +276,39 @@ class AbstractEffectiveModel(_Synapses, abc.ABC):
         return TwoLayerNetwork(self.xi, L_v=self.L_v, L_h=self.L_h, tau_f=self.tau_f,
                                tau_h=self.tau_h, current=self.current, alpha=self.alpha)
 
-    def _drive(self, v):
+    def _drive_and_energy(self, v, want_energy):
+        r"""Drive :math:`\xi^\top f(\xi g(v))+I` and, if asked, the effective energy from the same
+        activations and products."""
         xp = xp_of(v)
         xi = self._xi(v)
-        h = self.L_v.activation(v) @ xp.matrix_transpose(xi)
-        return self._add_input(self.L_h.activation(h) @ xi)
+        if want_energy:
+            e_v, g = self.L_v.energy_and_activation(v)
+        else:
+            g = self.L_v.activation(v)
+        h = g @ xp.matrix_transpose(xi)
+        if want_energy:
+            l_h, f = self.L_h.value_and_activation(h)
+        else:
+            f = self.L_h.activation(h)
+        drive = self._add_input(f @ xi)
+        e = e_v - self._input_term(g) - l_h if want_energy else None
+        return drive, e
+
+    def _drive(self, v):
+        return self._drive_and_energy(v, False)[0]
 
     def _energy(self, v):
         xp = xp_of(v)
         g = self.L_v.activation(v)
         h = g @ xp.matrix_transpose(self._xi(v))
         return self.L_v.energy(v) - self._input_term(g) - self.L_h.value(h)
+
+    def _system(self, masks=None) -> LeakySystem:
+        def drives(xs, want_energy):
+            d, e = self._drive_and_energy(xs[0], want_energy)
+            return [d], e
+
+        return LeakySystem(drives, [self.tau_f], leaks=[self.alpha], masks=masks)
 
     def _step(self, v, dt):
         c = dt / self.tau_f
@@ -255,10 +324,16 @@ class AbstractEffectiveModel(_Synapses, abc.ABC):
         v, single = as_states(v, self.n_features, "v")
         return restore(self._drive(v), single)
 
-    def velocity(self, v):
+    def derivatives(self, v):
         r""":math:`\dot v=(\xi^\top f(\xi g(v))-\alpha v+I)/\tau_f`."""
         v, single = as_states(v, self.n_features, "v")
-        return restore((self._drive(v) - self.alpha * v) / self.tau_f, single)
+        return restore(self._system()([v])[0], single)
+
+    def velocity(self, v):
+        """Deprecated name of :meth:`derivatives`."""
+        warnings.warn(f"`{type(self).__name__}.velocity` is deprecated; use `derivatives`.",
+                      DeprecationWarning, stacklevel=2)
+        return self.derivatives(v)
 
     def step(self, v, dt=None):
         r"""One Euler step, :math:`v+\frac{\Delta t}{\tau_f}(\text{drive}-\alpha v)`.
@@ -272,14 +347,25 @@ class AbstractEffectiveModel(_Synapses, abc.ABC):
         check_scalar(dt, "dt", numbers.Real, min_val=0.0, include_min=False)
         return restore(self._step(v, float(dt)), single)
 
-    def run(self, v0, *, dt=0.01, n_steps=1000, tol=None) -> IntegrationResult:
-        """Euler integration of the effective dynamics; ``energy`` is the effective energy trace."""
-        v, _ = as_states(v0, self.n_features, "v0")
-        check_scalar(dt, "dt", numbers.Real, min_val=0.0, include_min=False)
-        check_scalar(n_steps, "n_steps", numbers.Integral, min_val=0)
-        return euler(lambda y: [(self._drive(y[0]) - self.alpha * y[0]) / self.tau_f], [v],
-                     dt=float(dt), max_steps=int(n_steps), tol=tol,
-                     energy=lambda y: self._energy(y[0]))
+    def run(self, states, *, method="euler", dt=None, max_steps=1000, t_max=None, tol=None,
+            clamp=None, rtol=1e-5, atol=1e-8, record_energy=True, n_steps=None
+            ) -> IntegrationResult:
+        """Integrate the effective dynamics from ``states`` (``v0``, one or a batch).
+
+        The options and the result are those of :meth:`HAM.run
+        <hopfield.lagrangian.HAM.run>` (one layer: ``result.states[0]`` is ``v``,
+        ``clamp={0: mask}``); ``energy`` is the effective energy; the default ``dt`` is
+        ``0.1 × τ_f / max(1, α)``. ``n_steps`` is the deprecated name of ``max_steps``.
+        """
+        if isinstance(states, list | tuple) and len(states) == 1:
+            states = states[0]
+        v, single = as_states(states, self.n_features, "states")
+        options = check_run_options(method=method, dt=dt, max_steps=max_steps, t_max=t_max,
+                                    tol=tol, rtol=rtol, atol=atol, taus=[self.tau_f],
+                                    leaks=[self.alpha], n_steps=n_steps)
+        system = self._system(check_clamp(clamp, [self.n_features], [v]))
+        res = integrate_system(system, [v], options, record_energy=record_energy)
+        return finish_run(res, lambda ys: [self.L_v.activation(ys[0])], single)
 
 
 class ModelA(AbstractEffectiveModel):
