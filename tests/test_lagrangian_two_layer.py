@@ -177,7 +177,7 @@ def test_model_c_energy_and_scale_invariance(rng):
     vn = v / np.linalg.norm(v, axis=1, keepdims=True)
     # (the default SphericalNorm eps = 1e-12 moves E by a relative ~eps/|v|²)
     np.testing.assert_allclose(model.energy(v), -(np.maximum(vn @ X.T, 0) ** 3).sum(1), rtol=1e-10)
-    np.testing.assert_allclose(model.energy(5.0 * v), model.energy(v), rtol=1e-12)
+    np.testing.assert_allclose(model.energy(5.0 * v), model.energy(v), rtol=1e-10)
     # alpha = 0: the dynamics still descend E (the Hessian of ||v|| annihilates v)
     res = model.run(v, dt=0.001, max_steps=300)
     _assert_non_increasing(res.energy)
