@@ -61,6 +61,21 @@ def test_one_step_error_rate_matches_simulation(rng):
     assert abs(observed - an.one_step_error_rate(n, p)) < 0.004  # 0.0127 expected; sd ≈ 0.0005
 
 
+@pytest.mark.parametrize("n, p", [(51, 9), (100, 10), (100, 16), (200, 20), (500, 100)])
+def test_one_step_error_rate_is_the_gaussian_approximation(n, p):
+    # exact: the crosstalk is a sum of K = (N-1)(P-1) independent ±1 terms, C = 2B - K with
+    # B ~ Binomial(K, 1/2); the bit is wrong when N - 1 + C < 0 and tied when it is 0
+    from scipy import stats
+
+    k = (n - 1) * (p - 1)
+    t = (k - (n - 1)) / 2
+    wrong = stats.binom.cdf(math.ceil(t) - 1, k, 0.5)
+    tie = stats.binom.pmf(t, k, 0.5) if float(t).is_integer() else 0.0
+    gauss = an.one_step_error_rate(n, p)
+    assert gauss == pytest.approx(wrong + tie / 2, rel=0.01)  # tie "+1" counting
+    assert tie > 0 and gauss - wrong == pytest.approx(tie / 2, rel=0.1)  # tie "keep" is lower
+
+
 def test_mixture_closed_forms():
     assert [an.mixture_overlap(k) for k in (1, 3, 5, 7)] == [1.0, 0.5, 0.375, 0.3125]
     e = [an.mixture_energy(k) for k in (1, 3, 5, 7)]

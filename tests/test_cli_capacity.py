@@ -97,6 +97,7 @@ def test_basins_cli(tmp_path, capsys):
     assert code == 0
     out = capsys.readouterr().out
     assert "memories (incl. negations)" in out and "Basin radius" in out
+    assert "for this one network" in out and "Hopfield 1982" in out and "85%" in out
     survey = (tmp_path / "survey.csv").read_text().splitlines()
     assert survey[0] == "kind,count,fraction"
     assert sum(int(ln.split(",")[1]) for ln in survey[1:]) == 100

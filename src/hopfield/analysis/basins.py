@@ -3,7 +3,10 @@
 Hopfield (1982) reports, for N = 30 neurons and n = 5 memories, that about 85% of random starts
 end in assigned memories (including negations), 10% in meaningless stable states and 5% near
 memories, and that probes within Hamming distance 5 reach the nearest memory more than 90% of the
-time (THEORY.md §1). :func:`basin_radius` and :func:`random_start_survey` measure both.
+time (THEORY.md §1). :func:`basin_radius` and :func:`random_start_survey` measure both quantities
+for a given network; they do not reproduce the paper's figures by themselves: with the ±1 Hebb
+network and zero thresholds (not Hopfield's 0/1 network), 5 random patterns on 30 neurons exceed
+the capacity, and the share of random starts that end on a memory varies widely between networks.
 """
 
 from __future__ import annotations
