@@ -72,7 +72,7 @@ def test_figure_path_rejects_nothing_silently(tmp_path):
 
 TUTORIALS = [
     "capacity_mixtures", "temperature_ising", "continuous_tsp", "dense_capacity", "modern_retrieval",
-    "pseudo_cuts",
+    "pseudo_cuts", "phasor_images",
 ]
 
 
@@ -137,3 +137,15 @@ def test_pseudo_cuts(tmp_path, monkeypatch):
     assert result["agree"] == result["total"] and result["flips"] > 0  # Bruck: flip iff J falls
     cut = result["cut_path"]
     assert np.all(np.diff(cut) >= 0) and cut[-1] > result["edges"] / 2  # W = −A: the cut grows
+
+
+def test_phasor_images(tmp_path, monkeypatch):
+    result = _main("phasor_images", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    assert np.all(result["correct"]["projection"] == 1.0)  # every pixel of every image restored
+    assert np.all(result["correct"]["projection (phase noise)"] == 1.0)
+    assert result["correct"]["hebb"].min() < 0.9  # correlated images defeat Hebb's rule
+    assert result["energy_rise"] <= 1e-10 and result["shadow_gap"] < 1e-9
+    for k, rows in result["stability"].items():
+        np.testing.assert_allclose(rows[:, 1], rows[:, 2], atol=0.05, err_msg=f"K = {k}")
+    assert result["stability"][16][0, 1] < result["stability"][4][0, 1]

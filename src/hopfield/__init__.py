@@ -6,7 +6,7 @@ imported only by the functions that need them.
 """
 
 
-from . import cuts, datasets, dynamics, ising, lagrangian, patterns, plot, rules
+from . import cuts, datasets, dynamics, ising, lagrangian, patterns, phasor, plot, rules
 from .bam import BidirectionalAssociativeMemory
 from .boltzmann import BoltzmannMachine
 from .classical import HopfieldNetwork, RecallResult
@@ -15,6 +15,7 @@ from .dam_classifier import DAMClassifier
 from .dense import DenseAssociativeMemory
 from .io import load, save
 from .modern import ModernHopfieldNetwork
+from .phasor import PhasorHopfieldNetwork
 
 
 def _version() -> str:
@@ -36,6 +37,7 @@ __all__ = [
     "DenseAssociativeMemory",
     "HopfieldNetwork",
     "ModernHopfieldNetwork",
+    "PhasorHopfieldNetwork",
     "RecallResult",
     "__version__",
     "analysis",
@@ -47,6 +49,7 @@ __all__ = [
     "load",
     "optimize",
     "patterns",
+    "phasor",
     "plot",
     "rules",
     "save",

@@ -61,7 +61,8 @@ class RecallResult(SummaryRepr):
     Attributes
     ----------
     states : ndarray of int8, shape (n_neurons,) or (batch, n_neurons)
-        Final states, in the network's state space (±1 or 0/1).
+        Final states, in the network's state space (±1 or 0/1; complex128 phasors for
+        :class:`hopfield.PhasorHopfieldNetwork`).
     converged : bool or ndarray of bool
         True where the last sweep changed nothing at zero temperature (a fixed point).
     sweeps : int or ndarray of int

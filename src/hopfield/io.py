@@ -32,6 +32,7 @@ MODELS: dict[str, str] = {
     "ModernHopfieldNetwork": "hopfield.modern:ModernHopfieldNetwork",
     "BidirectionalAssociativeMemory": "hopfield.bam:BidirectionalAssociativeMemory",
     "BoltzmannMachine": "hopfield.boltzmann:BoltzmannMachine",
+    "PhasorHopfieldNetwork": "hopfield.phasor:PhasorHopfieldNetwork",
 }
 
 
