@@ -236,6 +236,8 @@ def test_shadow_cut_identity(rng):
 
 def test_bad_input_is_named_and_never_mutated(rng):
     net = ph.PhasorHopfieldNetwork(4, K=4)
+    with pytest.raises(ValueError, match="no weights yet"):
+        net.recall(np.ones(4))
     with pytest.raises(ValueError, match="unit circle"):
         net.store(np.array([1, 2, 1, 1]))
     with pytest.raises(ValueError, match="4-th roots of unity"):
@@ -243,15 +245,15 @@ def test_bad_input_is_named_and_never_mutated(rng):
     with pytest.raises(ValueError, match="Hermitian"):
         ph.PhasorHopfieldNetwork.from_weights(np.array([[0, 1j], [1j, 0]]))
     with pytest.raises(ValueError, match="has 3 neurons"):
-        net.recall(np.ones(3))
+        net.energy(np.ones(3))
     with pytest.raises(ValueError, match="`update` must be one of"):
-        net.recall(np.ones(4), update="parallel")
+        ph.PhasorHopfieldNetwork.from_weights(np.zeros((4, 4))).recall(np.ones(4), update="parallel")
     with pytest.raises(ValueError, match="`K` == 1"):
         ph.PhasorHopfieldNetwork(4, K=1)
     with pytest.raises(ValueError, match="levels"):
         ph.from_levels([0, 4], 4)
     x = ph.random(2, 4, 4, rng=rng)
-    net.store(x)
+    assert net.store(x) is net
     probe = x.copy()
     net.recall(probe, rng=0)
     np.testing.assert_array_equal(probe, x)

@@ -313,7 +313,7 @@ class PhasorHopfieldNetwork:
         return self._coupling_cache
 
     # ------------------------------------------------------------------ learning
-    def store(self, patterns) -> None:
+    def store(self, patterns) -> PhasorHopfieldNetwork:
         r"""Add patterns: Hebb :math:`W \mathrel{+}= \frac1N\sum_\mu \xi^\mu\xi^{\mu H}`, or the
         projection rule recomputed from every stored pattern; :math:`w_{ii} = 0` either way.
 
@@ -321,6 +321,11 @@ class PhasorHopfieldNetwork:
         ----------
         patterns : array_like of complex, shape (n_patterns, n_neurons) or (n_neurons,)
             Unit-modulus patterns (K-th roots of unity for a K-state network).
+
+        Returns
+        -------
+        PhasorHopfieldNetwork
+            The network itself, so that calls chain: ``net.store(X).recall(probe)``.
         """
         x, _ = _check_phasors(patterns, "patterns", self.n_neurons, self._k)
         every = np.concatenate([self._patterns, x])
@@ -332,6 +337,7 @@ class PhasorHopfieldNetwork:
             self._w = _projection(every)
         self._patterns = every
         self._coupling_cache = None
+        return self
 
     # ------------------------------------------------------------------ energy and fields
     def energy(self, states) -> np.ndarray | float:
@@ -391,6 +397,9 @@ class PhasorHopfieldNetwork:
             ``states`` complex128; ``flips`` counts state changes.
         """
         z, single = _check_phasors(probes, "probes", self.n_neurons, self._k)
+        if self._hebb_only and self.n_patterns == 0:
+            raise ValueError("this network has no weights yet: call `store(patterns)` before `recall`, "
+                             "or build it with `PhasorHopfieldNetwork.from_weights(W)`.")
         check_option(update, "update", _UPDATES)
         check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)
         check_scalar(tol, "tol", numbers.Real, min_val=0.0)
