@@ -8,6 +8,9 @@ Retrieval of ``Q`` queries from ``N`` stored patterns of dimension ``d`` (one up
 
 * ``hopfield`` : ``ModernHopfieldNetwork.update`` (NumPy: one-shot softmax over all N in the
   array-API core; torch: executed by SDPA on 4-D views);
+* ``retrieve`` : ``ModernHopfieldNetwork.retrieve(q, steps=1)``, the whole public call (input
+  checks, the update, the convergence flag); ``retrieve+energy`` adds ``energy=True``;
+  ``retrieve chunked`` passes ``chunk_size``;
 * ``hopfield array-API`` (torch) : the same array-API expression run on torch, without SDPA;
 * ``hopfield chunked`` : ``chunk_size`` (streaming log-sum-exp in the array-API core, bounded
   memory on every backend);
@@ -15,6 +18,11 @@ Retrieval of ``Q`` queries from ``N`` stored patterns of dimension ``d`` (one up
 * ``SDPA`` : ``torch.nn.functional.scaled_dot_product_attention`` on ``(1, 1, ·, ·)`` tensors
   (4-D inputs let PyTorch pick its fused flash kernel on CPU; 2-D inputs fall back to the
   unfused math path, which is slower and materialises the scores).
+
+``time × SDPA`` is paired: in the same process, each repetition times our call and then SDPA on
+the same inputs, and the column is the median of the per-pair ratios (robust to the load of a
+shared machine changing between configurations). ``RSS Δ × SDPA`` divides by the SDPA row's
+memory, measured in its own fresh process.
 
 Memory: every measurement runs in a fresh subprocess. After a warm-up on a tiny problem (imports,
 thread pools), ``peak RSS Δ`` is the largest resident set size seen by a 1 ms sampling thread
@@ -84,6 +92,18 @@ def _make(n, d, q, dtype, seed=0):
     return x, queries, idx
 
 
+def _retrieves(net, qq, xx, x_full, beta, chunk):
+    """``retrieve(steps=1)`` variants; on the warm-up problem a small network of its own."""
+    import hopfield as hf
+
+    m = net if xx is x_full else hf.ModernHopfieldNetwork(xx, beta=beta)
+    return {
+        "retrieve": lambda: m.retrieve(qq, steps=1).states,
+        "retrieve+energy": lambda: m.retrieve(qq, steps=1, energy=True).states,
+        "retrieve chunked": lambda: m.retrieve(qq, steps=1, chunk_size=chunk).states,
+    }
+
+
 def _worker(cfg: dict) -> dict:
     """Run one configuration (inside a fresh process) and return its measurements."""
     import gc
@@ -114,12 +134,18 @@ def _worker(cfg: dict) -> dict:
                                                                              xp),
                 "hopfield array-API": lambda: _update(qq, xx, xx, beta, xp, use_sdpa=False),
                 "hopfield chunked": lambda: _update(qq, xx, xx, beta, xp, chunk_size=chunk),
+                **_retrieves(net, qq, xx, x_t, beta, chunk),
                 "naive": lambda: torch.softmax(beta * qq @ xx.T, dim=-1) @ xx,
                 "SDPA": lambda: torch.nn.functional.scaled_dot_product_attention(
                     qq[None, None], xx[None, None], xx[None, None], scale=beta)[0, 0],
             }[impl]
 
         fn, warm = make(q_t, x_t), make(q_t[:2], x_t[:64])
+        peer = None
+        if impl != "SDPA":              # timed in alternation with ours, in this process
+            def peer():
+                return torch.nn.functional.scaled_dot_product_attention(
+                    q_t[None, None], x_t[None, None], x_t[None, None], scale=beta)[0, 0]
         del x4, q4
         ctx = torch.no_grad()
     else:
@@ -136,10 +162,12 @@ def _worker(cfg: dict) -> dict:
                 "hopfield": lambda: net.update(qq) if xx is x else _update(qq, xx, xx, beta, xp),
                 "hopfield chunked": lambda: net.update(qq, chunk_size=chunk) if xx is x
                 else _update(qq, xx, xx, beta, xp, chunk_size=chunk),
+                **_retrieves(net, qq, xx, x, beta, chunk),
                 "naive": naive,
             }[impl]
 
         fn, warm = make(queries, x), make(queries[:2], x[:64])
+        peer = None
         sync = lambda: None  # noqa: E731
 
         class _Null:
@@ -167,15 +195,23 @@ def _worker(cfg: dict) -> dict:
             trace_mb = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
             del out
-        times = []
-        for _ in range(cfg["repeat"]):
-            t0 = time.perf_counter()
-            out = fn()
-            sync()
-            times.append(time.perf_counter() - t0)
+        if peer is not None:
+            out = peer()                # its own warm-up at full size, after our first call
             del out
+        times, peer_times = [], []
+        for rep in range(cfg["repeat"]):
+            pair = ((fn, times), (peer, peer_times))
+            for f, acc in (pair if rep % 2 == 0 else pair[::-1]):     # alternate who goes first
+                if f is None:
+                    continue
+                t0 = time.perf_counter()
+                out = f()
+                sync()
+                acc.append(time.perf_counter() - t0)
+                del out
+    ratio = float(np.median(np.array(times) / np.array(peer_times))) if peer_times else None
     return {"time": float(np.median(times)), "rss_mb": mem.delta_mb, "trace_mb": trace_mb,
-            "err": err}
+            "err": err, "paired_ratio": ratio}
 
 
 def _run(cfg: dict) -> dict:
@@ -221,27 +257,30 @@ def main(argv=None):
           f"chunk = {args.chunk}, threads = {args.threads}; nproc = {os.cpu_count()}, load average at start "
           f"{load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}; numpy {np.__version__}, "
           f"torch {torch_version}, Python {platform.python_version()}\n")
-    print("| backend | dtype | implementation | time [s] | × SDPA | peak RSS Δ [MiB] | "
-          "tracemalloc peak [MiB] | max error |")
-    print("|---|---|---|---:|---:|---:|---:|---:|")
+    print("| backend | dtype | implementation | time [s] | time × SDPA | peak RSS Δ [MiB] | "
+          "RSS Δ × SDPA | tracemalloc peak [MiB] | max error |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
     rows = []
     for dtype in ("float32", "float64"):
-        for impl in ("hopfield", "hopfield chunked", "naive"):
+        for impl in ("hopfield", "retrieve", "retrieve+energy", "hopfield chunked",
+                     "retrieve chunked", "naive"):
             rows.append(("numpy", "cpu", dtype, impl))
     for dev in devices:
         for dtype in ("float32", "float64"):
-            for impl in ("SDPA", "hopfield", "hopfield array-API", "hopfield chunked", "naive"):
+            for impl in ("SDPA", "hopfield", "retrieve", "retrieve+energy", "hopfield array-API",
+                         "hopfield chunked", "retrieve chunked", "naive"):
                 rows.append(("torch", dev, dtype, impl))
     sdpa = {}
     for lib, dev, dtype, impl in rows:
         r = _run({**base, "lib": lib, "device": dev, "impl": impl, "dtype": dtype, "n": n})
-        if impl == "SDPA":
-            sdpa[(dev, dtype)] = r["time"]
-        ref = sdpa.get((dev, dtype))
-        ratio = "—" if lib == "numpy" or ref is None else f"{r['time'] / ref:.2f}"
+        if impl == "SDPA":              # the peer; every other row is ours, timed against it
+            sdpa[(dev, dtype)] = r
+        ref = sdpa.get((dev, dtype)) if lib == "torch" and impl != "SDPA" else None
+        t_ratio = "—" if ref is None else f"{r['paired_ratio']:.2f}"
+        m_ratio = "—" if ref is None else f"{r['rss_mb'] / max(ref['rss_mb'], 0.1):.2f}"
         name = f"{lib} {dev}" if lib == "torch" else "numpy"
-        print(f"| {name} | {dtype} | {impl} | {r['time']:.3f} | {ratio} | {_fmt(r['rss_mb'])} | "
-              f"{_fmt(r['trace_mb'])} | {r['err']:.1e} |", flush=True)
+        print(f"| {name} | {dtype} | {impl} | {r['time']:.3f} | {t_ratio} | {_fmt(r['rss_mb'])} | "
+              f"{m_ratio} | {_fmt(r['trace_mb'])} | {r['err']:.1e} |", flush=True)
 
     ns = (2_000, 20_000, 60_000) if args.quick else (10_000, 100_000, 300_000)
     print(f"\n## Memory as N grows (float32, {q} queries, d = {d}, chunk = {args.chunk})\n")
@@ -249,7 +288,8 @@ def main(argv=None):
                                                        for k in ns) + " |")
     print("|---|---|" + "---:|" * len(ns))
     grow = [("numpy", "cpu", "hopfield"), ("numpy", "cpu", "hopfield chunked")]
-    grow += [("torch", "cpu", "hopfield chunked"), ("torch", "cpu", "SDPA")] if devices else []
+    grow += [("torch", "cpu", "hopfield chunked"), ("torch", "cpu", "retrieve"),
+             ("torch", "cpu", "retrieve chunked"), ("torch", "cpu", "SDPA")] if devices else []
     for lib, dev, impl in grow:
         cells = []
         for k in ns:
@@ -257,6 +297,8 @@ def main(argv=None):
                       "repeat": 1})
             cells.append(f"{r['time']:.2f} / {r['rss_mb']:.0f}")
         print(f"| {lib} | {impl} | " + " | ".join(cells) + " |", flush=True)
+    end = os.getloadavg()
+    print(f"\nload average at the end {end[0]:.2f} / {end[1]:.2f} / {end[2]:.2f}")
 
 
 if __name__ == "__main__":

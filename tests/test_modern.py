@@ -61,7 +61,10 @@ def test_one_step_retrieval_error(theory_net, rng):
     r = net.retrieve(q, steps=1)
     err = np.linalg.norm(r.states - x[idx], axis=1)
     assert err.max() < 1e-9
-    assert np.all(r.steps == 1) and r.success
+    assert np.all(r.steps == 1) and r.energy is None
+    # that one update moved each query by ≈ ‖noise‖ ≫ tol: not yet converged; the next one is
+    assert not np.any(r.converged) and not r.success
+    assert net.retrieve(r.states, steps=1).success
     assert np.min(net.separation()) > 25  # THEORY: min Δ ≈ 30
 
 
@@ -123,6 +126,74 @@ def test_steps_zero_and_many(theory_net, rng):
     assert np.all(r3.steps == 3)
 
 
+def test_retrieve_convergence_is_the_last_updates_move(theory_net, rng):
+    """converged ⇔ ‖ξ^k − ξ^{k−1}‖ ≤ tol, from the iterates themselves (naive reference)."""
+    x, _ = theory_net
+    net = ModernHopfieldNetwork(x, beta=0.1)      # slow, metastable dynamics: moves shrink
+    q = rng.normal(size=(6, 64))
+    it = [q]
+    for _ in range(4):
+        it.append(naive_update(x, it[-1], 0.1))
+    moves = [np.linalg.norm(it[k] - it[k - 1], axis=1) for k in range(1, 5)]
+    for k in (1, 2, 4):
+        tol = float(np.median(moves[k - 1]))            # half the rows below, half above
+        r = net.retrieve(q, steps=k, tol=tol)
+        np.testing.assert_allclose(r.states, it[k], atol=1e-12)
+        np.testing.assert_array_equal(r.converged, moves[k - 1] <= tol)
+        assert 0 < r.converged.sum() < 6
+
+
+def test_retrieve_passes_over_the_memory_once_per_update(theory_net, rng, monkeypatch):
+    """steps=k makes exactly k update passes; the energy, only on request, one lse pass."""
+    import hopfield.modern as mod
+
+    x, net = theory_net
+    calls = {"update": 0, "energy": 0}
+    real_update, real_energy = mod._update, mod._energy
+
+    def counting(name, fn):
+        def wrapped(*a, **k):
+            calls[name] += 1
+            return fn(*a, **k)
+        return wrapped
+
+    monkeypatch.setattr(mod, "_update", counting("update", real_update))
+    monkeypatch.setattr(mod, "_energy", counting("energy", real_energy))
+    q = x[:5] + 0.3 * rng.normal(size=(5, 64))
+    for steps, energy, chunk in ((1, False, None), (3, False, 100), (1, True, None), (2, True, 64)):
+        calls.update(update=0, energy=0)
+        r = net.retrieve(q, steps=steps, energy=energy, chunk_size=chunk)
+        assert calls == {"update": steps, "energy": int(energy)}
+        if energy:
+            np.testing.assert_allclose(r.energy, naive_energy(x, r.states, 1.0), rtol=1e-12)
+        else:
+            assert r.energy is None
+
+
+def test_retrieve_memory_stays_that_of_one_update(rng):
+    """tracemalloc: retrieve(steps=1), with or without the energy and chunks, peaks no higher
+    than the update it performs (the energy streams in blocks; no (batch, N) matrix twice)."""
+    import tracemalloc
+
+    x = rng.normal(size=(20_000, 8))
+    q = rng.normal(size=(50, 8))
+    net = ModernHopfieldNetwork(x, beta=0.5)
+
+    def peak(fn, *args, **kwargs):
+        tracemalloc.start()
+        fn(*args, **kwargs)
+        out = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return out
+
+    for cs in (None, 250):
+        upd = peak(net.update, q, chunk_size=cs)
+        for energy in (False, True):
+            ret = peak(net.retrieve, q, steps=1, chunk_size=cs, energy=energy)
+            assert ret <= 1.05 * upd + 64 * 1024, (cs, energy, ret, upd)
+    assert peak(net.energy, q) < 50 * 20_000 * 8 / 2    # never the full score matrix
+
+
 def test_single_query_shapes(theory_net):
     x, net = theory_net
     r = net.retrieve(x[0])
@@ -182,9 +253,9 @@ def test_chunked_paths_survive_score_gaps_of_1e3(backend, order):
         np.testing.assert_allclose(np.asarray(net.update(qs, chunk_size=cs)), want_update,
                                    rtol=rtol)
         np.testing.assert_allclose(float(net.energy(qs, chunk_size=cs)), want_energy, rtol=rtol)
-        r = net.retrieve(qs, steps=1, chunk_size=cs)
+        r = net.retrieve(qs, steps=1, chunk_size=cs, energy=True)
         np.testing.assert_allclose(np.asarray(r.states), want_update, rtol=rtol)
-        assert math.isfinite(float(r.energy))
+        np.testing.assert_allclose(float(r.energy), float(net.energy(r.states)), rtol=rtol)
 
 
 @pytest.mark.parametrize("use_torch", [False, True])

@@ -24,6 +24,7 @@ __all__ = [
     "is_floating",
     "is_numpy",
     "is_torch",
+    "log_or_neginf",
     "logsumexp",
     "max_abs",
     "softmax",
@@ -133,7 +134,7 @@ def _safe_max(x, axis, xp):
     return xp.where(xp.isfinite(m), m, xp.zeros_like(m))
 
 
-def _log_or_neginf(total, xp):
+def log_or_neginf(total, xp):
     """log(total) for total ≥ 0, with log 0 = -inf and no divide-by-zero warning."""
     pos = total > 0
     safe = xp.where(pos, total, xp.ones_like(total))
@@ -147,7 +148,7 @@ def logsumexp(x, /, *, axis: int = -1, keepdims: bool = False, xp=None):
     """
     xp = get_namespace(x, xp=xp)
     m = _safe_max(x, axis, xp)
-    out = _log_or_neginf(xp.sum(xp.exp(x - m), axis=axis, keepdims=True), xp) + m
+    out = log_or_neginf(xp.sum(xp.exp(x - m), axis=axis, keepdims=True), xp) + m
     if not keepdims:
         out = xp.squeeze(out, axis=axis)
     return out
@@ -212,6 +213,6 @@ def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
             if acc_c is not None:
                 acc = acc * scale + acc_c
         m, shift = m_new, shift_new
-    lse = xp.squeeze(_log_or_neginf(ell, xp) + shift, axis=-1)
+    lse = xp.squeeze(log_or_neginf(ell, xp) + shift, axis=-1)
     out = None if acc is None else acc / ell
     return out, lse

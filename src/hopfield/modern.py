@@ -128,19 +128,37 @@ def _chunk_scores(xi, keys, beta, bias, start, stop, xp):
 
 
 def _lse(xi, keys, beta, xp, *, bias=None, chunk_size=None):
-    r""":math:`\mathrm{lse}(\beta, K\xi) = \beta^{-1}\log\sum_i e^{\beta k_i^\top\xi}`, shape (..., q)."""
+    r""":math:`\mathrm{lse}(\beta, K\xi) = \beta^{-1}\log\sum_i e^{\beta k_i^\top\xi}`, shape (..., q).
+
+    One-shot, the score buffer is shifted and exponentiated in place where no gradient is
+    recorded (one (..., q, n) temporary, as :func:`_update`), instead of three.
+    """
     n = keys.shape[-2]
     if chunk_size is None or chunk_size >= n:
         s = _scores(xi, keys, beta, xp)
         if bias is not None:
             s = s + bias
-        lse = aa.logsumexp(s, axis=-1, keepdims=True, xp=xp)
+        m = xp.max(s, axis=-1, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+        total = xp.sum(aa.exp_shifted(s, m, xp), axis=-1, keepdims=True)
+        lse = aa.log_or_neginf(total, xp) + m
     else:
         _, lse = aa.streaming_softmax_matmul(
             lambda a, b: _chunk_scores(xi, keys, beta, bias, a, b, xp), None, n, chunk_size, xp,
         )
         lse = xp.expand_dims(lse, axis=-1)
     return xp.squeeze(lse / beta, axis=-1)
+
+
+def _sq_norms(x, xp):
+    """Squared row norms ‖x_i‖² without an (n, d) temporary where the backend allows."""
+    if aa.is_numpy(x):
+        return np.einsum("...ij,...ij->...i", x, x)
+    if aa.is_torch(x):
+        import torch
+
+        return torch.linalg.vector_norm(x, dim=-1) ** 2
+    return xp.sum(x * x, axis=-1)
 
 
 def _energy(xi, keys, beta, xp, *, log_n, half_m2, bias=None, chunk_size=None):
@@ -187,6 +205,19 @@ def _iterate(xi, step, n_steps: int, tol, xp, *, check_every=None):
     return xi, counts, converged
 
 
+def _move_norms(new, old, xp, block: int = 256):
+    """‖new − old‖ per row (last axis), ``block`` rows at a time (no (batch, d) temporary)."""
+    n = new.shape[0]
+    if n <= block:
+        d = new - old
+        return xp.sqrt(xp.sum(d * d, axis=-1))
+    parts = []
+    for a in range(0, n, block):
+        d = new[a:a + block, ...] - old[a:a + block, ...]
+        parts.append(xp.sqrt(xp.sum(d * d, axis=-1)))
+    return xp.concat(parts, axis=0)
+
+
 def _to_numpy(x) -> np.ndarray:
     """Host NumPy copy of any array (detached from autograd)."""
     if aa.is_torch(x):
@@ -209,8 +240,9 @@ class RetrievalResult(SummaryRepr):
         Updates applied to each query.
     converged : bool or ndarray of bool
         True where the last applied update moved the state by at most ``tol``.
-    energy : array, shape () or (batch,)
-        Energy (eq. 2) of the retrieved states, in the computation's namespace.
+    energy : array, shape () or (batch,), or None
+        Energy (eq. 2) of the retrieved states, in the computation's namespace; None unless
+        ``retrieve(..., energy=True)`` asked for it.
     message : str
         Summary in words.
     """
@@ -439,6 +471,9 @@ def _check_float_array(x, name: str, ndims: tuple[int, ...]):
     return x, xp
 
 
+_ENERGY_BLOCK = 4096      # rows of patterns per block of the energy's streaming log-sum-exp
+
+
 def _check_chunk_size(chunk_size):
     if chunk_size is not None:
         check_scalar(chunk_size, "chunk_size", numbers.Integral, min_val=1)
@@ -501,8 +536,11 @@ class ModernHopfieldNetwork:
     >>> X = 2 * np.random.default_rng(0).normal(size=(50, 32))   # 50 patterns, rows
     >>> net = hf.ModernHopfieldNetwork(X, beta=1.0)
     >>> r = net.retrieve(X[3] + 0.1)                              # one update
-    >>> bool(np.allclose(r.states, X[3], atol=1e-6)), r.steps, r.converged
+    >>> bool(np.allclose(r.states, X[3], atol=1e-6)), r.steps, r.energy is None
     (True, 1, True)
+    >>> r = net.retrieve(X[3] + 0.1, steps=None, energy=True)     # until it stops moving
+    >>> r.steps, r.converged, bool(abs(r.energy - net.energy(X[3])) < 1e-9)
+    (2, True, True)
     """
 
     def __init__(self, patterns, beta: float = 1.0):
@@ -513,6 +551,7 @@ class ModernHopfieldNetwork:
         self._x = x
         self._xp = xp
         self._beta = float(beta)
+        self._max_norm = None
 
     # ------------------------------------------------------------------ properties
     @property
@@ -537,9 +576,12 @@ class ModernHopfieldNetwork:
 
     @property
     def max_norm(self) -> float:
-        """:math:`M = \\max_i \\|x_i\\|`."""
-        xp = self._xp
-        return aa.to_scalar(xp.sqrt(xp.max(xp.sum(self._x * self._x, axis=-1))))
+        """:math:`M = \\max_i \\|x_i\\|` (computed once; the patterns must not change)."""
+        if self._max_norm is None:
+            xp = self._xp
+            sq = _sq_norms(self._x, xp)
+            self._max_norm = math.sqrt(aa.to_scalar(xp.max(sq)))
+        return self._max_norm
 
     def __repr__(self) -> str:
         return (f"ModernHopfieldNetwork(n_patterns={self.n_patterns}, dim={self.dim}, "
@@ -571,11 +613,21 @@ class ModernHopfieldNetwork:
         return s, x, xp, single
 
     def _constants(self, x, xp):
-        n = x.shape[0]
-        half_m2 = 0.5 * xp.max(xp.sum(x * x, axis=-1))
-        return math.log(n), half_m2
+        """(log N, ½M²); ½M² as an array of the computation, so gradients reach the patterns."""
+        return math.log(x.shape[0]), 0.5 * xp.max(_sq_norms(x, xp))
 
     # ------------------------------------------------------------------ maths
+    def _energy_of(self, s, x, xp, cs):
+        """Energy eq. 2 of states ``s`` in one streaming pass over the patterns.
+
+        Without ``chunk_size`` the patterns are still streamed in blocks of ``_ENERGY_BLOCK`` rows,
+        so the energy never needs the (batch, N) score matrix (torch's SDPA-executed update does
+        not either); the result is the one-shot log-sum-exp to rounding.
+        """
+        log_n, half_m2 = self._constants(x, xp)
+        return _energy(s, x, self._beta, xp, log_n=log_n, half_m2=half_m2,
+                       chunk_size=cs or _ENERGY_BLOCK)
+
     def energy(self, states, *, chunk_size: int | None = None):
         """Energy eq. 2 of each state.
 
@@ -583,16 +635,15 @@ class ModernHopfieldNetwork:
         ----------
         states : array or tensor, shape (dim,) or (batch, dim)
         chunk_size : int, optional
-            Stream over the patterns in blocks of this many rows (bounded memory).
+            Stream over the patterns in blocks of this many rows (default: blocks of 4096 rows,
+            so the (batch, N) score matrix is never formed).
 
         Returns
         -------
         array, shape () or (batch,)
         """
         s, x, xp, single = self._prepare(states, "states")
-        cs = _check_chunk_size(chunk_size)
-        log_n, half_m2 = self._constants(x, xp)
-        e = _energy(s, x, self._beta, xp, log_n=log_n, half_m2=half_m2, chunk_size=cs)
+        e = self._energy_of(s, x, xp, _check_chunk_size(chunk_size))
         return e[0] if single else e
 
     def energy_gradient(self, states):
@@ -615,8 +666,16 @@ class ModernHopfieldNetwork:
 
     def retrieve(self, queries, *, steps: int | None = 1, tol: float | None = None,
                  max_steps: int = 1000, chunk_size: int | None = None,
-                 check_every: int | None = None) -> RetrievalResult:
+                 check_every: int | None = None, energy: bool = False) -> RetrievalResult:
         r"""Retrieve from ``queries`` by iterating the update.
+
+        Each update is one pass over the stored patterns, and nothing else passes over them:
+        convergence is read from the move of the last update itself,
+        :math:`\|\xi^{t}-\xi^{t-1}\| \le` ``tol`` (no extra update to test it), so
+        ``retrieve(steps=1)`` costs one :meth:`update`. The energy of the retrieved states needs
+        their own scores, which no update computes (the pass producing :math:`\xi^t` scores
+        :math:`\xi^{t-1}`); it is therefore optional: ``energy=True`` adds one streaming
+        log-sum-exp pass (no value product), with memory bounded by its block as the update's.
 
         Parameters
         ----------
@@ -636,10 +695,14 @@ class ModernHopfieldNetwork:
         check_every : int, optional
             With ``steps=None``, read "are all queries converged?" every this many steps (one
             host synchronisation on GPU each time). Default: 1 for NumPy, 8 otherwise.
+        energy : bool, default=False
+            Also compute the energy (eq. 2) of the retrieved states (one more pass).
 
         Returns
         -------
         RetrievalResult
+            ``converged`` is True where the last applied update moved the state by at most
+            ``tol`` (always False for ``steps=0``); ``energy`` is None unless requested.
         """
         s, x, xp, single = self._prepare(queries, "queries")
         cs = _check_chunk_size(chunk_size)
@@ -648,6 +711,8 @@ class ModernHopfieldNetwork:
         check_scalar(max_steps, "max_steps", numbers.Integral, min_val=1)
         if check_every is not None:
             check_scalar(check_every, "check_every", numbers.Integral, min_val=1)
+        if not isinstance(energy, bool | np.bool_):
+            raise TypeError(f"`energy` must be True or False; got {energy!r}.")
         if tol is None:
             tol = math.sqrt(aa.eps(s.dtype, xp)) * max(self.max_norm, 1.0)
         else:
@@ -658,23 +723,24 @@ class ModernHopfieldNetwork:
             return _update(xi, x, x, beta, xp, chunk_size=cs)
 
         if steps is not None:
-            final, counts, _ = _iterate(s, step, int(steps), None, xp)
-            if steps == 0:
+            final, prev = s, None
+            for _ in range(int(steps)):
+                prev, final = final, step(final)
+            counts = np.full(s.shape[0], int(steps), dtype=np.int64)
+            if prev is None:
                 conv = np.zeros(s.shape[0], dtype=bool)
             else:
-                d = step(final) - final
-                conv = _to_numpy(xp.sqrt(xp.sum(d * d, axis=-1)) <= tol)
+                conv = _to_numpy(_move_norms(final, prev, xp) <= tol)
         else:
             every = check_every or (1 if aa.is_numpy(s) else 8)
             final, counts, conv_a = _iterate(s, step, int(max_steps), tol, xp, check_every=every)
-            conv = _to_numpy(conv_a)
-        log_n, half_m2 = self._constants(x, xp)
-        energy = _energy(final, x, beta, xp, log_n=log_n, half_m2=half_m2, chunk_size=cs)
-        counts = _to_numpy(counts)
+            conv, counts = _to_numpy(conv_a), _to_numpy(counts)
+        e = self._energy_of(final, x, xp, cs) if energy else None
         msg = _MESSAGES[bool(np.all(conv))]
         if single:
-            return RetrievalResult(final[0], int(counts[0]), bool(conv[0]), energy[0], msg)
-        return RetrievalResult(final, counts, conv, energy, msg)
+            return RetrievalResult(final[0], int(counts[0]), bool(conv[0]),
+                                   None if e is None else e[0], msg)
+        return RetrievalResult(final, counts, conv, e, msg)
 
     # ------------------------------------------------------------------ theory
     def separation(self, *, block: int = 2048):
