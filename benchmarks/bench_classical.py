@@ -5,10 +5,22 @@ Run (peers installed in their own environment, e.g. ``python -m venv --system-si
 /work/venvs/classical && /work/venvs/classical/bin/pip install hopfieldnetwork hopfieldkit``):
 
     /work/venvs/classical/bin/python benchmarks/bench_classical.py           # full grid
+    /work/venvs/classical/bin/python benchmarks/bench_classical.py --sizes 2000 --loads 0.05
     python benchmarks/bench_classical.py --quick                             # smoke test
 
 Times are medians of ``--repeats`` runs. Peers and the naive loop update one probe at a time in
-Python; they are timed on ``--peer-probes`` probes and reported per probe.
+Python; they are timed on ``--peer-probes`` probes and reported per probe. ``recall`` is the
+default path (exact integer Hebb couplings, see ``hopfield.dynamics.coupling``);
+``float64_recall`` is the same network with ``precision="float64"`` (the previous path), in the
+same run.
+
+Bandwidth-bound limit (printed per row as ``bandwidth_limit_ms``): on a flip the kernel must read
+one column of the integer K (N bytes for int8) and update the N fields, which stay in L1; so a
+probe reads at least ``flips × N × itemsize`` bytes of K from the cache level that holds K (L3 at
+N = 2000: 4 MB). The limit divides that by the read bandwidth measured in the same run
+(``read_gbps``: a single-thread sum over a K-sized buffer, times the cores used). It ignores the
+shuffles (one random permutation per sweep), the decisions and the initial fields, so it is a
+lower bound, not a prediction.
 """
 
 from __future__ import annotations
@@ -73,6 +85,23 @@ def ours_recall(net, probes):
     return net.recall(probes, update="async", rng=3)
 
 
+def float64_store(x):
+    net = hf.HopfieldNetwork(x.shape[1], precision="float64")
+    net.store(x)
+    return net
+
+
+def read_bandwidth(nbytes, repeats=5):
+    """Bytes per second of one thread streaming through an int8 buffer of ``nbytes``."""
+    buf = np.ones(nbytes, dtype=np.int8).view(np.int64)
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        buf.sum()
+        best = min(best, time.perf_counter() - t0)
+    return nbytes / best
+
+
 def naive_recall_all(w, probes):
     gen = np.random.default_rng(4)
     return [naive_async_recall(w, s, gen) for s in probes]
@@ -103,15 +132,29 @@ def bench_one(n, p, n_probes, peer_probes, repeats, hn, hk):
     x = hf.patterns.random(p, n, rng=0)
     idx = np.random.default_rng(1).integers(0, p, n_probes)
     probes = hf.patterns.flip(x[idx], 0.1, rng=2)
-    ours_recall(ours_store(x[:2]), probes[:2])  # compile the kernel outside the timing
+    for make in (ours_store, float64_store):  # compile the kernels outside the timing
+        ours_recall(make(x[:2]), probes[:2])
+        ours_recall(make(x), probes[:10])
     t_store, net = _median_time(ours_store, x, repeats=repeats)
     t_blas, _ = _median_time(naive_store, x, repeats=repeats)
     t_recall, res = _median_time(ours_recall, net, probes, repeats=repeats)
+    ref = float64_store(x)
+    t_ref, res_ref = _median_time(ours_recall, ref, probes, repeats=repeats)
     sub = probes[:peer_probes]
     t_naive, _ = _median_time(naive_recall_all, net.weights, sub)
+    itemsize = 1 if p <= 127 else 2
+    flips = float(np.mean(res.flips))
+    cores = min(os.cpu_count() or 1, 2)
+    gbps = read_bandwidth(n * n * itemsize) * cores / 1e9
     row = {
         "N": n, "P": p, "store_s": t_store, "blas_product_s": t_blas,
         "recall_per_probe_ms": 1e3 * t_recall / n_probes,
+        "float64_recall_per_probe_ms": 1e3 * t_ref / n_probes,
+        "speedup_vs_float64": t_ref / t_recall,
+        "same_states_as_float64": bool(np.array_equal(res.states, res_ref.states)),
+        "mean_flips": flips,
+        "read_gbps": gbps,
+        "bandwidth_limit_ms": 1e3 * flips * n * itemsize / (gbps * 1e9),
         "bits_correct": float(np.mean(res.states == x[idx])),
         "naive_numpy_per_probe_ms": 1e3 * t_naive / len(sub),
     }
@@ -144,8 +187,10 @@ def _fmt_row(row):
 
 def markdown(rows):
     cols = ["N", "P", "store_s", "blas_product_s", "hopfieldnetwork_store_s", "hopfieldkit_store_s",
-            "recall_per_probe_ms", "naive_numpy_per_probe_ms", "hopfieldnetwork_per_probe_ms",
-            "hopfieldkit_per_probe_ms", "speedup_vs_fastest_peer", "bits_correct"]
+            "recall_per_probe_ms", "float64_recall_per_probe_ms", "bandwidth_limit_ms",
+            "naive_numpy_per_probe_ms", "hopfieldnetwork_per_probe_ms",
+            "hopfieldkit_per_probe_ms", "speedup_vs_fastest_peer", "speedup_vs_float64",
+            "bits_correct"]
     cols = [c for c in cols if any(c in r for r in rows)]
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
@@ -161,14 +206,17 @@ def main():
     ap.add_argument("--probes", type=int, default=1000)
     ap.add_argument("--peer-probes", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000])
+    ap.add_argument("--loads", type=float, nargs="+", default=[0.05, 0.1])
     args = ap.parse_args()
     if args.quick:
-        sizes, n_probes, peer = [500], 100, 3
+        sizes, loads, n_probes, peer = [500], [0.05], 100, 3
     else:
-        sizes, n_probes, peer = [1000, 2000, 4000], args.probes, args.peer_probes
+        sizes, loads, n_probes, peer = args.sizes, args.loads, args.probes, args.peer_probes
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.2f}; numpy {np.__version__}")
-    rows = run(sizes, [0.05, 0.1], n_probes, peer, args.repeats)
+    rows = run(sizes, loads, n_probes, peer, args.repeats)
+    print(f"load average at end {os.getloadavg()[0]:.2f}")
     print()
     print(markdown(rows))
 

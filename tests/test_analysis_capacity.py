@@ -196,3 +196,24 @@ def test_csv_records_protocol():
     head, row = c.to_csv().splitlines()
     assert head.endswith(",nested,probes_per_trial") and row.endswith(",False,2")
     assert an.capacity_curve("hebb", 50, [0.1], trials=1, rng=0).to_csv().endswith(",True,\n")
+
+
+@pytest.mark.parametrize("noise, update", [(0.0, "async"), (0.15, "async"), (0.15, "sequential")])
+@pytest.mark.parametrize("rule", ["hebb", hf.rules.Hebb(normalize="p", zero_diagonal=False)])
+def test_batched_load_equals_per_trial_runs(noise, update, rule):
+    """All trials of a load in one pattern-form kernel call: the per-trial results, exactly."""
+    from hopfield.analysis.capacity import _load_trials, _trial
+
+    seeds = np.random.SeedSequence(7).spawn(5)
+    for p, probes in ((4, 2), (30, 1)):
+        batched = _load_trials(rule, 150, p, noise, update, 50, probes, seeds)
+        single = [_trial(rule, 150, p, noise, update, 50, probes, s) for s in seeds]
+        np.testing.assert_array_equal(batched, np.array(single))
+
+
+def test_like_for_like_curve_runs_one_task_per_load():
+    calls = []
+    an.capacity_curve("hebb", 300, [0.05, 0.1], trials=4, noise=0.1, probes_per_trial=1,
+                      nested=False, rng=0, executor=an.InProcessExecutor(),
+                      progress=lambda done, total: calls.append(total))
+    assert calls and set(calls) == {2}

@@ -14,6 +14,12 @@ inequalities). A binary network is the exact image of a bipolar one (THEORY.md �
 so a binary network storing 0/1 patterns behaves exactly like the bipolar network storing the
 same patterns. Internally the network keeps the bipolar ``(W, θ)``; ``weights`` and ``thresholds``
 are reported in the network's own state space.
+
+Hebb weights are kept as what they are, integers times a scale (``precision="auto"``, see
+:mod:`hopfield.dynamics.coupling`): the stored patterns, and the integer matrix
+:math:`K = \\Xi^\\top\\Xi` (int8 for P ≤ 127) only when recall needs it. ``weights`` returns the
+float64 matrix :math:`cK` on request (a copy, as always); recall, energies, fields and fixed-point
+tests never form it.
 """
 
 from __future__ import annotations
@@ -34,16 +40,14 @@ from ._validation import (
     check_weights,
 )
 from .dynamics import UPDATES, AbstractUpdate
-from .dynamics.updates import Coupling
+from .dynamics.coupling import PRECISIONS, TIE_RTOL, Coupling, HebbIntegers
 from .rules import RULES, AbstractRule, Hebb, _hebb_scale, get_rule
 
 __all__ = ["HopfieldNetwork", "RecallResult"]
 
 _STATES = ("bipolar", "binary")
 _TIES = {"keep": 0, "+1": 1}
-# A field within this relative distance of zero is a tie: sums of k/N weights are not exact in
-# floating point, and a rounding residue of 1e-17 must not decide a neuron's state.
-_TIE_RTOL = 1e-10
+_TIE_RTOL = TIE_RTOL["float64"]  # a float field within this relative distance of zero is a tie
 _MESSAGES = {
     1: "reached a fixed point",
     2: "entered a 2-cycle (synchronous updates)",
@@ -111,6 +115,13 @@ class HopfieldNetwork:
     thresholds : array_like of shape (n_neurons,) or float, optional
         Thresholds :math:`\\theta` in the network's own state space (default 0). For a binary
         network these are added to the thresholds that the conversion from ±1 implies.
+    precision : {"auto", "float32", "float64"}, default="auto"
+        How recall reads the weights. ``"auto"``: Hebb weights as exact integers (int8 when
+        P ≤ 127, int16 up to 32767; integer fields, so ties are exact), every other rule's in
+        float64. ``"float32"``: as ``"auto"``, but non-Hebb weights read as float32 (fields still
+        accumulate in float64; near-ties within float32 rounding count as ties).
+        ``"float64"``: everything in float64 (the reference path). Zero-temperature recall gives
+        the same states with ``"auto"`` and ``"float64"``.
     **rule_params
         Passed to the rule's constructor, e.g. ``normalize="p"`` for Hebb.
 
@@ -136,23 +147,44 @@ class HopfieldNetwork:
     """
 
     def __init__(self, n_neurons: int, *, rule="hebb", states: str = "bipolar", thresholds=None,
-                 **rule_params):
+                 precision: str = "auto", **rule_params):
         check_scalar(n_neurons, "n_neurons", numbers.Integral, min_val=1)
         self._states = check_option(states, "states", _STATES)
+        self._precision = check_option(precision, "precision", PRECISIONS)
         self._rule: AbstractRule = get_rule(rule, **rule_params)
         n = int(n_neurons)
-        self._w = np.zeros((n, n))
-        self._extra_theta = check_thresholds(thresholds, n)  # user thresholds, own space
         self._patterns = np.zeros((0, n), dtype=np.int8)  # bipolar
+        self._hebb_k = HebbIntegers(getattr(self._rule, "zero_diagonal", True))
+        self._custom_w = False  # True once W is set directly (from_weights), not by the rule
+        self._w = None if self._integer_hebb else np.zeros((n, n))
+        self._extra_theta = check_thresholds(thresholds, n)  # user thresholds, own space
         self._has_weights = False  # until store() or from_weights(): every later _w assignment sets it
 
     # ------------------------------------------------------------------ cached derived quantities
     @property
+    def _integer_hebb(self) -> bool:
+        """Whether the weights are the Hebb weights of the stored patterns, kept as integers."""
+        return isinstance(self._rule, Hebb) and self._precision != "float64" and not self._custom_w
+
+    @property
     def _w(self) -> np.ndarray:
-        return self.__w
+        """Float64 bipolar W; for integer Hebb weights formed on first use (c·K) and cached."""
+        if self.__w is not None:
+            return self.__w
+        if "w" not in self._cache:
+            x = self._patterns
+            n = x.shape[1]
+            if x.shape[0] == 0:
+                w = np.zeros((n, n))
+            elif self._hebb_k.formed(x):
+                w = self._hebb_k.matrix(x) * _hebb_scale(self._rule.normalize, n, x.shape[0])
+            else:
+                w = self._rule._weights(x)
+            self._cache["w"] = w
+        return self._cache["w"]
 
     @_w.setter
-    def _w(self, value: np.ndarray) -> None:
+    def _w(self, value: np.ndarray | None) -> None:
         self.__w = value
         self._cache = {}
         self._has_weights = True
@@ -167,10 +199,24 @@ class HopfieldNetwork:
         self._cache = {}
 
     def _coupling(self) -> Coupling:
-        """W with its transpose, diagonal, symmetry and tie tolerances, once per weight matrix."""
+        """What recall reads (exact integers for Hebb weights), once per weight matrix."""
         if "coupling" not in self._cache:
-            self._cache["coupling"] = Coupling.build(self._w, self._extra_theta, _TIE_RTOL)
+            x, c = self._patterns, None
+            if self._integer_hebb and x.shape[0]:
+                scale = _hebb_scale(self._rule.normalize, self.n_neurons, x.shape[0])
+                c = Coupling.from_hebb(x, scale, self._rule.zero_diagonal, self._extra_theta,
+                                       self._hebb_k)
+            if c is None:  # float weights, or thresholds that are not integers times c
+                c = Coupling.from_weights(self._w, self._extra_theta, self._precision,
+                                          self._field_function())
+            self._cache["coupling"] = c
         return self._cache["coupling"]
+
+    def _real_fields(self, s: np.ndarray) -> np.ndarray:
+        """Bipolar fields :math:`Ws - \theta` (float64) of clean int8 states, never forming W."""
+        c = self._coupling()
+        h = c.field(s)
+        return c.scale * h if c.integer else h
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -182,6 +228,7 @@ class HopfieldNetwork:
         """
         w = check_weights(weights)
         net = cls(w.shape[0], states=states)
+        net._custom_w = True
         theta = check_thresholds(thresholds, w.shape[0])
         if net.is_binary:
             net._w = w / 2.0
@@ -195,7 +242,7 @@ class HopfieldNetwork:
     @property
     def n_neurons(self) -> int:
         """Number of neurons N."""
-        return self._w.shape[0]
+        return self._patterns.shape[1]
 
     @property
     def is_binary(self) -> bool:
@@ -231,8 +278,15 @@ class HopfieldNetwork:
     def thresholds(self) -> np.ndarray:
         """Thresholds in the network's state space (a copy)."""
         if self.is_binary:
-            return self._w.sum(axis=1) + self._extra_theta  # θ' = θ + W·1
+            return self._row_sums() + self._extra_theta  # θ' = θ + W·1
         return self._extra_theta.copy()
+
+    def _row_sums(self) -> np.ndarray:
+        """W·1 (bipolar), through the patterns for integer Hebb weights."""
+        if self.__w is None and self._coupling().integer:
+            ones = np.ones((1, self.n_neurons), dtype=np.int8)
+            return self._real_fields(ones)[0] + self._extra_theta
+        return self._w.sum(axis=1)
 
     @property
     def bipolar_weights(self) -> np.ndarray:
@@ -260,7 +314,7 @@ class HopfieldNetwork:
         if not self.is_binary:
             return e_bipolar
         # E± = 2 E01 − ½ Σ w_ij − Σ θ_i   (θ: bipolar thresholds)
-        return (e_bipolar + 0.5 * self._w.sum() + self._extra_theta.sum()) / 2.0
+        return (e_bipolar + 0.5 * self._row_sums().sum() + self._extra_theta.sum()) / 2.0
 
     # ------------------------------------------------------------------ learning
     def store(self, patterns) -> HopfieldNetwork:
@@ -277,16 +331,19 @@ class HopfieldNetwork:
             The network itself, so that calls chain: ``HopfieldNetwork(N).store(X).recall(probe)``.
         """
         x = self._to_bipolar(patterns, "patterns", patterns=True)
+        if self._integer_hebb:  # the patterns are the weights (see _coupling)
+            self._patterns = np.concatenate([self._patterns, x])
+            self._w = None
+            return self
         if self._rule.incremental:
             self._w = self._rule.extend(self._w, x, self.n_patterns)
         else:
             self._w = self._rule._weights(np.concatenate([self._patterns, x]))
         self._patterns = np.concatenate([self._patterns, x])
         self._cache = {}  # the field function may read the patterns
-
-    # ------------------------------------------------------------------ energy and fields
         return self
 
+    # ------------------------------------------------------------------ energy and fields
     def energy(self, states) -> np.ndarray | float:
         """Energy :math:`E(s) = -\\tfrac12 s^\\top W s + \\theta^\\top s` in the network's own space.
 
@@ -299,8 +356,14 @@ class HopfieldNetwork:
         float or ndarray of shape (batch,)
         """
         s, single = self._to_bipolar(states, "states")
-        sf = s.astype(np.float64)
-        e = -0.5 * np.einsum("bi,bi->b", sf @ self._w.T, sf) + sf @ self._extra_theta
+        c = self._coupling()
+        if c.integer:  # exact in integer units, then scaled
+            h = c.field(s)
+            e = c.scale * (-0.5 * np.einsum("bi,bi->b", s, h + c.theta, dtype=np.float64)
+                           + (s @ c.theta).astype(np.float64))
+        else:
+            sf = s.astype(np.float64)
+            e = -0.5 * np.einsum("bi,bi->b", sf @ self._w.T, sf) + sf @ self._extra_theta
         e = self._energy_to_own(e)
         return float(e[0]) if single else e
 
@@ -308,15 +371,22 @@ class HopfieldNetwork:
         """Local fields :math:`h_i = \\sum_j w_{ij} s_j - \\theta_i` in the network's own space."""
         s, single = self._to_bipolar(states, "states")
         # the bipolar field equals the binary one: Σ_j W'_ij V_j − θ'_i = Σ_j w_ij s_j − θ_i
-        h = s.astype(np.float64) @ self._w.T - self._extra_theta
+        if self._coupling().integer:
+            h = self._real_fields(s)
+        else:
+            h = s.astype(np.float64) @ self._w.T - self._extra_theta
         return h[0] if single else h
 
     def is_fixed_point(self, states, *, tie: str = "keep") -> np.ndarray | bool:
         """Whether no single-neuron update (zero temperature) would change each state."""
         check_option(tie, "tie", _TIES)
         s, single = self._to_bipolar(states, "states")
-        h = s.astype(np.float64) @ self._w.T - self._extra_theta
-        eps = self._tie_eps()
+        c = self._coupling()
+        if c.integer:  # exact: a tie is a zero field
+            h, eps = c.field(s), 0
+        else:
+            h = s.astype(np.float64) @ self._w.T - self._extra_theta
+            eps = c.eps
         stable = (h * s > eps) | ((np.abs(h) <= eps) & ((s == 1) | (tie == "keep")))
         out = np.all(stable, axis=1)
         return bool(out[0]) if single else out
@@ -347,7 +417,10 @@ class HopfieldNetwork:
         return field
 
     def _tie_eps(self) -> np.ndarray:
-        return self._coupling().eps
+        """Tie tolerance of float64 fields computed from ``_w`` (real units)."""
+        if "eps" not in self._cache:
+            self._cache["eps"] = _TIE_RTOL * (np.abs(self._w).sum(axis=1) + np.abs(self._extra_theta))
+        return self._cache["eps"]
 
     # ------------------------------------------------------------------ recall
     def recall(
@@ -404,8 +477,9 @@ class HopfieldNetwork:
         check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)
         betas = _betas(temperature, max_sweeps, binary=self.is_binary)
         mask = _clamp_mask(clamp, s.shape)
+        coupling = self._coupling()
         raw = schedule.run(
-            self._coupling(), self._extra_theta, self._field_function(), s, mask, _TIES[tie],
+            coupling, self._extra_theta, coupling.field, s, mask, _TIES[tie],
             betas, check_rng(rng), bool(trace),
         )
         energy = self._energy_to_own(raw.energy)
@@ -426,7 +500,7 @@ class HopfieldNetwork:
         rule = self._rule
         named = type(rule).__module__ == "hopfield.rules" and rule.name in RULES
         config = {"states": self._states, "rule": rule.name if named else None,
-                  "rule_params": rule.params() if named else {}}
+                  "rule_params": rule.params() if named else {}, "precision": self._precision}
         arrays = {"weights": self._w, "thresholds": self._extra_theta, "patterns": self._patterns}
         return config, arrays
 
@@ -440,10 +514,12 @@ class HopfieldNetwork:
             raise ValueError("stored patterns must be an int8 ±1 array with one column per neuron")
         rule = config.get("rule")
         net = cls(n, states=config["states"], rule=rule or _UnsavedRule(),
+                  precision=config.get("precision", "auto"),
                   **(config.get("rule_params", {}) if rule else {}))
+        net._patterns = np.array(pats, copy=True)
+        net._custom_w = not (isinstance(net._rule, Hebb) and pats.shape[0] > 0)  # checked below
         net._w = np.array(arrays["weights"], dtype=np.float64, copy=True)
         net._extra_theta = theta
-        net._patterns = np.array(pats, copy=True)
         net._cache = {}
         if isinstance(net._rule, Hebb) and pats.shape[0] and not np.allclose(
             net._rule._weights(pats), net._w, rtol=0, atol=1e-9
@@ -458,9 +534,12 @@ class HopfieldNetwork:
         new = object.__new__(HopfieldNetwork)
         new._states = self._states
         new._rule = self._rule
-        new._w = self._w.copy()
-        new._extra_theta = self._extra_theta.copy()
+        new._precision = self._precision
+        new._custom_w = self._custom_w
         new._patterns = self._patterns.copy()
+        new._hebb_k = self._hebb_k.copy()
+        new._w = None if self.__w is None else self.__w.copy()
+        new._extra_theta = self._extra_theta.copy()
         return new
 
     def __repr__(self) -> str:

@@ -56,7 +56,7 @@ def random(n_patterns: int, n_neurons: int, *, bias: float = 0.0, rng=None) -> n
     check_scalar(bias, "bias", numbers.Real, min_val=-1.0, max_val=1.0)
     gen = check_rng(rng)
     plus = gen.random((n_patterns, n_neurons)) < (1.0 + bias) / 2.0
-    return np.where(plus, 1, -1).astype(np.int8)
+    return np.where(plus, np.int8(1), np.int8(-1))  # int8 throughout: no int64 temporary
 
 
 def _n_changes(n_neurons: int, fraction, n_flips, name: str) -> int:

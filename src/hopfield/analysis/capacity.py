@@ -7,6 +7,12 @@ points, and whether all of them are. By default (``nested=True``) a trial draws 
 and measures every load on its first P patterns; with ``nested=False`` each (load, trial) pair
 draws fresh patterns. Trials are independent tasks seeded by ``SeedSequence.spawn``, so a curve
 is identical for a given seed whichever executor runs it.
+
+With fresh patterns per (load, trial) and Hebb's rule, the trials of one load run as one task
+and one kernel call: each trial draws its patterns, probes and update orders from its own seed
+exactly as a single trial would, and the pattern-form kernel (:mod:`hopfield.dynamics.coupling`)
+recalls every probe of every trial on its own trial's patterns, without forming any N×N matrix.
+The results are those of the per-trial runs, bit for bit.
 """
 
 from __future__ import annotations
@@ -186,7 +192,68 @@ def _nested_trial(rule, n_neurons: int, counts: np.ndarray, noise: float, update
     return out
 
 
+def _batched_hebb(rule, n_neurons: int, n_probes: int, n_patterns: int, noise: float) -> bool:
+    """Whether the trials of one load run as one pattern-form kernel call: Hebb weights (kept as
+    integers), and the pattern form cheaper than forming K (see ``coupling.choose_form``)."""
+    from ..dynamics.coupling import cheaper_form
+
+    if not (rule == "hebb" or isinstance(rule, RULES["hebb"])):
+        return False
+    unstable = round(noise * n_neurons) * n_probes
+    return cheaper_form(n_neurons, n_patterns, n_probes, unstable, False) == "patterns"
+
+
+def _load_trials(rule, n_neurons: int, n_patterns: int, noise: float, update: str,
+                 max_sweeps: int, n_probes: int, seeds: list) -> np.ndarray:
+    """All trials of one load (fresh patterns each, Hebb's rule) in one kernel call; returns
+    (trials, len(_MEASURES)) measures, equal to :func:`_trial` on each seed (clean input)."""
+    from .. import patterns as pat
+    from ..dynamics._kernels import TIE_KEEP
+    from ..dynamics.coupling import Coupling, exact_product
+    from ..dynamics.updates import async_kernel
+    from ..rules import Hebb, _hebb_scale
+
+    hebb = rule if isinstance(rule, Hebb) else Hebb()
+    n, p, t = n_neurons, n_patterns, len(seeds)
+    xs, targets, probes, orders = [], [], [], []
+    for seed in seeds:  # the draws of _trial, in its order
+        gen = np.random.default_rng(seed)
+        x = pat.random(p, n, rng=gen)
+        xs.append(x)
+        targets.append(x[:n_probes])
+        probes.append(pat.flip(x[:n_probes], noise, rng=gen) if noise > 0 else x[:n_probes].copy())
+        orders.append(gen.integers(0, 2**63, size=n_probes, dtype=np.uint64))
+    xt = np.ascontiguousarray(np.stack(xs).transpose(0, 2, 1))  # (T, N, P)
+    states = np.concatenate(probes)
+    group = np.repeat(np.arange(t), n_probes)
+    stack = Coupling.hebb_stack(xt, _hebb_scale(hebb.normalize, n, p), hebb.zero_diagonal)
+    cdiag = stack.cdiag
+    overlaps = np.concatenate([exact_product(probes[g], xt[g], n) for g in range(t)])
+    energies = np.zeros(states.shape[0])  # energies are not measured: any start value will do
+    _, _, flips = async_kernel(
+        stack, "patterns", None, overlaps, states, np.zeros(states.shape, np.bool_),
+        "random" if update == "async" else "fixed", TIE_KEEP, np.full(max_sweeps, np.inf),
+        np.concatenate(orders), energies, np.zeros((states.shape[0], 0)), group=group,
+    )
+    out = np.empty((t, len(_MEASURES)))
+    for g in range(t):
+        rows = slice(g * n_probes, (g + 1) * n_probes)
+        s, tg = states[rows], targets[g]
+        m = np.einsum("bi,bi->b", s.astype(np.float64), tg) / n
+        exact = np.all(s == tg, axis=1)
+        if noise == 0:  # from the stored pattern, no flip iff it is a fixed point
+            fixed = flips[rows] == 0
+        else:  # tie "keep": a zero field is stable
+            h = exact_product(exact_product(tg, xt[g], n), xs[g], n * p) - cdiag * tg.astype(np.int64)
+            fixed = np.all(h * tg >= 0, axis=1)
+        out[g] = [exact.mean(), m.mean(), ((1.0 - m) / 2.0).mean(), np.mean(fixed),
+                  float(np.all(fixed))]
+    return out
+
+
 def _run_task(args) -> np.ndarray:
+    if args[0] == "load":
+        return _load_trials(*args[1:])
     if isinstance(args[2], np.ndarray):
         return _nested_trial(*args)
     return _trial(*args)
@@ -305,10 +372,17 @@ def capacity_curve(
         per[order] = results.transpose(1, 0, 2)
     else:
         seeds = root.spawn(len(counts) * trials)
-        tasks = [(rule_spec, n, int(p), float(noise), update, int(max_sweeps), int(probed[k]),
-                  seeds[k * trials + t]) for k, p in enumerate(counts) for t in range(trials)]
+        tasks = []
+        for k, p in enumerate(counts):
+            spec = (rule_spec, n, int(p), float(noise), update, int(max_sweeps), int(probed[k]))
+            mine = seeds[k * trials:(k + 1) * trials]
+            if update != "sync" and _batched_hebb(rule_spec, n, int(probed[k]), int(p), noise):
+                tasks.append(("load", *spec, mine))  # one task and one kernel call per load
+            else:
+                tasks.extend((*spec, sd) for sd in mine)
         results = _map(tasks, executor, work=work, progress=progress)
-        per = np.asarray(results).reshape(len(counts), trials, len(_MEASURES))
+        per = np.concatenate([np.atleast_2d(r) for r in results]).reshape(
+            len(counts), trials, len(_MEASURES))
     mean, std = per.mean(axis=1), per.std(axis=1, ddof=1) if trials > 1 else np.zeros_like(per[:, 0])
     cols = {}
     for j, name in enumerate(_MEASURES):

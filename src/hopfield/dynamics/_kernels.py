@@ -1,8 +1,18 @@
-"""Numba kernels for the classical network's sequential dynamics.
+r"""Numba kernels for the classical network's sequential dynamics.
 
-Kernels take arrays and scalars only and assume clean input (validated by the callers). Each
-probe has its own splitmix64 stream seeded from the caller's Generator, so results do not depend
-on how ``prange`` schedules probes over threads.
+Two forms of the same asynchronous dynamics (see :mod:`hopfield.dynamics.coupling`):
+
+* the **weight form** keeps the local fields current, :math:`h \mathrel{+}= \Delta\, W_{:, i}` on
+  a flip of neuron i (O(N) per flip); the weights are any of int8, int16, int32 (exact Hebb
+  integers, int32/int64 fields), float32 or float64 (float64 fields);
+* the **pattern form** (Hebb weights only) keeps the P overlaps :math:`m = \Xi s` current,
+  :math:`m \mathrel{+}= \Delta\, \xi_i` (O(P) per flip), and computes a field when its neuron is
+  visited, :math:`h_i = \xi_i \cdot m - c_d s_i - \Theta_i` (O(P) per visit): no N×N matrix.
+
+Both decide every neuron on the same field value, so they give identical states. Kernels take
+arrays and scalars only and assume clean input (validated by the callers). Each probe has its
+own splitmix64 stream seeded from the caller's Generator, so results do not depend on how
+``prange`` schedules probes over threads.
 """
 
 from __future__ import annotations
@@ -21,11 +31,34 @@ TIE_PLUS = 1
 
 
 
+@njit(cache=True, inline="always")
+def _decide(hi, eps_i, old, tie_code, beta, deterministic, scale, wself, state):
+    """New state of a neuron with field ``hi`` (kernel units); returns (new, rng state).
+
+    At zero temperature the sign of the field with the tie rule; at inverse temperature β the
+    heat-bath rule on the field without the self-coupling, :math:`h_i - w_{ii} s_i`, in real units
+    (``scale`` times kernel units): the conditional Boltzmann law of :math:`s_i` given the others,
+    since a self-coupling is a constant in E (:math:`s_i^2 = 1`).
+    """
+    if deterministic:
+        if hi > eps_i:
+            return 1, state
+        if hi < -eps_i:
+            return -1, state
+        if tie_code == TIE_KEEP:
+            return old, state
+        return 1, state
+    state, u = _uniform(state)
+    x = 2.0 * beta * scale * (hi - wself * old)
+    return (1 if u < _p_plus(x) else -1), state
+
+
 @njit(cache=True)
 def _probe_sweeps(
-    wt, theta, eps, wdiag, s, h, clamp, order_code, tie_code, betas, state, e, trace_row, track
+    wt, eps, wdiag, scale, s, h, clamp, order_code, tie_code, betas, state, e, trace_row, track
 ):
-    """Sweeps of one probe (see :func:`async_sweeps`); returns (sweeps, converged, energy, flips)."""
+    """Sweeps of one probe in the weight form (see :func:`async_sweeps`); returns (sweeps,
+    converged, energy, flips)."""
     n = s.shape[0]
     max_sweeps = betas.shape[0]
     order = np.arange(n)
@@ -44,27 +77,19 @@ def _probe_sweeps(
                 continue
             hi = h[i]
             old = s[i]
-            if deterministic:
-                if hi > eps[i]:
-                    new = 1
-                elif hi < -eps[i]:
-                    new = -1
-                elif tie_code == TIE_KEEP:
-                    new = old
-                else:
-                    new = 1
-            else:
-                # heat bath on E: the self-coupling is a constant in E (s_i² = 1), so the
-                # conditional law of s_i uses the field without it, h_i − w_ii s_i
-                state, u = _uniform(state)
-                new = 1 if u < _p_plus(2.0 * beta * (hi - wdiag[i] * old)) else -1
+            new, state = _decide(hi, eps[i], old, tie_code, beta, deterministic, scale, wdiag[i],
+                                 state)
             if new != old:
-                d = float(new - old)
-                e += -d * hi - 0.5 * wdiag[i] * d * d
+                # Δ = new − old = ±2; ΔE = −Δ h_i − ½ w_ii Δ² (exact for symmetric W)
+                e += -2.0 * new * hi - 2.0 * wdiag[i]
                 s[i] = new
                 row = wt[i]
-                for m in range(n):
-                    h[m] += d * row[m]
+                if new > 0:  # a loop per sign: integer adds that LLVM vectorises
+                    for m in range(n):
+                        h[m] += 2 * row[m]
+                else:
+                    for m in range(n):
+                        h[m] -= 2 * row[m]
                 flips += 1
         total_flips += flips
         if track:
@@ -79,10 +104,10 @@ def _probe_sweeps(
 
 @njit(cache=True, parallel=True)
 def async_sweeps(
-    wt, theta, eps, wdiag, states, fields, clamp, order_code, tie_code, betas, seeds,
+    wt, eps, wdiag, scale, states, fields, clamp, order_code, tie_code, betas, seeds,
     energies, trace, sweeps_out, converged_out, flips_out,
 ):
-    r"""Asynchronous (one neuron at a time) sweeps on a batch of ±1 states, in place.
+    r"""Asynchronous (one neuron at a time) sweeps on a batch of ±1 states, in place (weight form).
 
     .. math::
         h_i = \sum_j w_{ij} s_j - \theta_i, \qquad
@@ -90,23 +115,24 @@ def async_sweeps(
         \text{tie rule} & \text{otherwise} \end{cases}
 
     at zero temperature (``betas[t] == inf``), or the heat-bath rule
-    :math:`P(s_i = +1) = 1 / (1 + e^{-2\beta (h_i - w_{ii} s_i)})` at inverse temperature
-    ``betas[t]`` in sweep t: the conditional Boltzmann law of :math:`s_i` given the others, which
-    does not depend on :math:`w_{ii}` (a constant in E).
-    On a flip by :math:`\Delta = s_i' - s_i` the fields are kept current with
+    :math:`P(s_i = +1) = 1 / (1 + e^{-2\beta c (h_i - w_{ii} s_i)})` at inverse temperature
+    ``betas[t]`` in sweep t (c = ``scale``: real weights are ``scale`` times ``wt``). On a flip by
+    :math:`\Delta = s_i' - s_i` the fields are kept current with
     :math:`h \mathrel{+}= \Delta\, W_{:, i}` (row i of ``wt`` = Wᵀ) and the energy with
     :math:`\Delta E = -\Delta h_i - \tfrac12 w_{ii} \Delta^2` (exact for symmetric W).
 
-    ``fields`` must hold :math:`S W^\top - \theta` on entry. A probe stops after the first
-    deterministic sweep with no flip (``converged``) or after ``len(betas)`` sweeps. ``trace`` is
-    (batch, len(betas) + 1) for the energy after each sweep, or (batch, 0) for none. Probes run
-    in parallel; :func:`async_sweeps_serial` is the same on one thread (no thread-pool start-up
-    cost for small batches).
+    ``wt`` is int8/int16/int32 with integer ``fields`` (exact: ``eps`` = 0 and ties are exact) or
+    float32/float64 with float64 ``fields``. ``fields`` must hold :math:`S W^\top - \theta` on
+    entry, ``energies`` the initial energies, all in the units of ``wt``. A probe stops after the
+    first deterministic sweep with no flip (``converged``) or after ``len(betas)`` sweeps.
+    ``trace`` is (batch, len(betas) + 1) for the energy after each sweep, or (batch, 0) for none.
+    Probes run in parallel; :func:`async_sweeps_serial` is the same on one thread (no thread-pool
+    start-up cost for small batches).
     """
     track = trace.shape[1] > 0
     for b in prange(states.shape[0]):
         sw, cv, e, fl = _probe_sweeps(
-            wt, theta, eps, wdiag, states[b], fields[b], clamp[b], order_code, tie_code, betas,
+            wt, eps, wdiag, scale, states[b], fields[b], clamp[b], order_code, tie_code, betas,
             seeds[b], energies[b], trace[b], track,
         )
         sweeps_out[b] = sw
@@ -117,17 +143,147 @@ def async_sweeps(
 
 @njit(cache=True)
 def async_sweeps_serial(
-    wt, theta, eps, wdiag, states, fields, clamp, order_code, tie_code, betas, seeds,
+    wt, eps, wdiag, scale, states, fields, clamp, order_code, tie_code, betas, seeds,
     energies, trace, sweeps_out, converged_out, flips_out,
 ):
     """:func:`async_sweeps` on one thread."""
     track = trace.shape[1] > 0
     for b in range(states.shape[0]):
         sw, cv, e, fl = _probe_sweeps(
-            wt, theta, eps, wdiag, states[b], fields[b], clamp[b], order_code, tie_code, betas,
+            wt, eps, wdiag, scale, states[b], fields[b], clamp[b], order_code, tie_code, betas,
             seeds[b], energies[b], trace[b], track,
         )
         sweeps_out[b] = sw
         converged_out[b] = cv
         energies[b] = e
         flips_out[b] = fl
+
+
+@njit(cache=True)
+def _probe_sweeps_patterns(
+    xt, theta, cdiag, wself, scale, s, m, clamp, order_code, tie_code, betas, state, e,
+    trace_row, track,
+):
+    """Sweeps of one probe in the pattern form (see :func:`async_sweeps_patterns`)."""
+    n = s.shape[0]
+    p = xt.shape[1]
+    max_sweeps = betas.shape[0]
+    order = np.arange(n)
+    total_flips = 0
+    if track:
+        trace_row[0] = e
+    for t in range(max_sweeps):
+        beta = betas[t]
+        deterministic = np.isinf(beta)
+        if order_code == ORDER_RANDOM:
+            state = _shuffle(order, state)
+        flips = 0
+        for k in range(n):
+            i = order[k]
+            if clamp[i]:
+                continue
+            row = xt[i]
+            acc = m[0] - m[0]
+            for mu in range(p):
+                acc += row[mu] * m[mu]
+            old = s[i]
+            hi = acc - cdiag * old - theta[i]
+            new, state = _decide(hi, 0, old, tie_code, beta, deterministic, scale, wself, state)
+            if new != old:
+                e += -2.0 * new * hi - 2.0 * wself
+                s[i] = new
+                if new > 0:
+                    for mu in range(p):
+                        m[mu] += 2 * row[mu]
+                else:
+                    for mu in range(p):
+                        m[mu] -= 2 * row[mu]
+                flips += 1
+        total_flips += flips
+        if track:
+            trace_row[t + 1] = e
+        if deterministic and flips == 0:
+            if track:
+                for r in range(t + 2, max_sweeps + 1):
+                    trace_row[r] = e
+            return t + 1, True, e, total_flips
+    return max_sweeps, False, e, total_flips
+
+
+@njit(cache=True, parallel=True)
+def async_sweeps_patterns(
+    xt, theta, group, cdiag, wself, scale, states, overlaps, clamp, order_code, tie_code, betas,
+    seeds, energies, trace, sweeps_out, converged_out, flips_out,
+):
+    r"""Asynchronous sweeps of Hebb networks in the pattern form, on a batch of ±1 states.
+
+    With integer Hebb couplings :math:`K = \Xi^\top \Xi - c_d I` (real weights ``scale`` · K)
+    the field of neuron i is
+
+    .. math:: h_i = \sum_\mu \xi_i^\mu m_\mu - c_d s_i - \Theta_i, \qquad m = \Xi s,
+
+    exact in integers; a flip by Δ updates :math:`m \mathrel{+}= \Delta \xi_i` and the energy
+    by :math:`-\Delta h_i - \tfrac12 w_{ii} \Delta^2` with :math:`w_{ii}` = ``wself`` (0 when the
+    diagonal is zeroed, ``cdiag`` = P; P when it is kept, ``cdiag`` = 0). The decision rule is
+    that of :func:`async_sweeps` with ``eps`` = 0, so both forms give identical states.
+
+    ``xt`` is (G, N, P) int8: G networks (one per trial of a capacity scan, or G = 1); probe b
+    runs on network ``group[b]`` with thresholds ``theta[group[b]]`` (G, N) int64. ``overlaps``
+    (B, P) int64 must hold :math:`\Xi s` on entry and ``energies`` the initial energies (kernel
+    units). Other arguments as in :func:`async_sweeps`.
+    """
+    track = trace.shape[1] > 0
+    for b in prange(states.shape[0]):
+        g = group[b]
+        sw, cv, e, fl = _probe_sweeps_patterns(
+            xt[g], theta[g], cdiag, wself, scale, states[b], overlaps[b], clamp[b], order_code,
+            tie_code, betas, seeds[b], energies[b], trace[b], track,
+        )
+        sweeps_out[b] = sw
+        converged_out[b] = cv
+        energies[b] = e
+        flips_out[b] = fl
+
+
+@njit(cache=True)
+def async_sweeps_patterns_serial(
+    xt, theta, group, cdiag, wself, scale, states, overlaps, clamp, order_code, tie_code, betas,
+    seeds, energies, trace, sweeps_out, converged_out, flips_out,
+):
+    """:func:`async_sweeps_patterns` on one thread."""
+    track = trace.shape[1] > 0
+    for b in range(states.shape[0]):
+        g = group[b]
+        sw, cv, e, fl = _probe_sweeps_patterns(
+            xt[g], theta[g], cdiag, wself, scale, states[b], overlaps[b], clamp[b], order_code,
+            tie_code, betas, seeds[b], energies[b], trace[b], track,
+        )
+        sweeps_out[b] = sw
+        converged_out[b] = cv
+        energies[b] = e
+        flips_out[b] = fl
+
+
+@njit(cache=True, parallel=True)
+def integer_fields(hk, s, cdiag, theta, fields, energies, unstable):
+    r"""Exact integer fields and energies from a float product, for every probe, in one pass.
+
+    ``hk`` holds :math:`\Xi^\top\Xi s` per probe (B, N) as exact float integers; writes
+    :math:`H = \Xi^\top\Xi s - c_d s - \Theta` into ``fields`` (int32/int64), the energies
+    :math:`E = -\tfrac12 s^\top (H + \Theta) + \Theta^\top s` (kernel units, exact) and the number
+    of unstable neurons :math:`s_i H_i < 0` per probe.
+    """
+    for b in prange(s.shape[0]):
+        quad = 0
+        lin = 0
+        u = 0
+        for i in range(s.shape[1]):
+            si = np.int64(s[b, i])
+            hi = np.int64(hk[b, i]) - cdiag * si - theta[i]
+            fields[b, i] = hi
+            quad += si * (hi + theta[i])
+            lin += si * theta[i]
+            if si * hi < 0:
+                u += 1
+        energies[b] = -0.5 * quad + lin
+        unstable[b] = u

@@ -30,43 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .coupling import Coupling, choose_form, exact_product
+
 # below this batch size the thread pool's start-up costs more than the parallel sweeps save
 _PARALLEL_MIN_BATCH = 8
 
 __all__ = ["UPDATES", "AbstractUpdate", "Asynchronous", "Coupling", "RawRecall", "Synchronous"]
-
-
-@dataclass(frozen=True)
-class Coupling:
-    r"""Weights with what every run needs from them, computed once per weight matrix.
-
-    Attributes
-    ----------
-    w : ndarray (N, N)
-        Weights (bipolar space).
-    wt : ndarray (N, N)
-        C-contiguous Wᵀ (``w`` itself when W is symmetric): row i is column i of W.
-    diag : ndarray (N,)
-        Self-couplings :math:`w_{ii}`.
-    symmetric : bool
-        Whether W equals Wᵀ exactly.
-    eps : ndarray (N,)
-        Tie tolerance per neuron: a field with :math:`|h_i| \le \epsilon_i` is a tie.
-    """
-
-    w: np.ndarray
-    wt: np.ndarray
-    diag: np.ndarray
-    symmetric: bool
-    eps: np.ndarray
-
-    @classmethod
-    def build(cls, w: np.ndarray, theta: np.ndarray, tie_rtol: float) -> Coupling:
-        """Precompute from clean float64 ``w`` and ``theta``."""
-        symmetric = bool(np.array_equal(w, w.T))
-        wt = w if symmetric else np.ascontiguousarray(w.T)
-        eps = tie_rtol * (np.abs(w).sum(axis=1) + np.abs(theta))
-        return cls(w, wt, np.ascontiguousarray(np.diag(w)), symmetric, eps)
 
 
 @dataclass
@@ -86,9 +55,12 @@ class AbstractUpdate(abc.ABC):
     """An update schedule.
 
     Contract for :meth:`run`: inputs are clean (``states`` int8 (batch, N), a private copy that may
-    be overwritten; ``w`` float64 (N, N); ``betas`` one inverse temperature per sweep, ``inf`` for
-    zero temperature; ``field(S)`` returns :math:`S W^\top - \theta` for int8 states, possibly
-    through a cheaper factorised form); the returned energies are in bipolar units.
+    be overwritten; ``coupling`` a :class:`~hopfield.dynamics.coupling.Coupling`, whose weights,
+    thresholds ``coupling.theta``, tolerances and fields are in kernel units, real ones being
+    ``coupling.scale`` times them; ``theta`` the real bipolar thresholds; ``betas`` one inverse
+    temperature per sweep, ``inf`` for zero temperature; ``field(S)`` returns
+    :math:`S W^\top - \theta` in kernel units for int8 states, possibly through a cheaper
+    factorised form); the returned energies are in real bipolar units.
     """
 
     #: whether this schedule provably never raises the energy (symmetric W, w_ii >= 0, T = 0)
@@ -114,30 +86,71 @@ class Asynchronous(AbstractUpdate):
         self.order = order  # "random" or "fixed"; the Numba kernels are imported on first run
 
     def run(self, coupling, theta, field, states, clamp, tie_code, betas, rng, track):
-        from ._kernels import ORDER_FIXED, ORDER_RANDOM, async_sweeps, async_sweeps_serial
-
         batch = states.shape[0]
-        fields = field(states)
-        energies = _energy_from_field(theta, states, fields)
+        if coupling.integer:
+            fields, overlaps, energies, unstable = coupling.start(states)
+        else:
+            fields, overlaps, unstable = field(states), None, 0
+            energies = _energy_from_field(coupling.theta, states, fields)
         trace = np.zeros((batch, len(betas) + 1)) if track else np.zeros((batch, 0))
         seeds = rng.integers(0, 2**63, size=batch, dtype=np.uint64)
-        sweeps = np.zeros(batch, dtype=np.int64)
-        converged = np.zeros(batch, dtype=np.bool_)
-        flips = np.zeros(batch, dtype=np.int64)
-        order = ORDER_RANDOM if self.order == "random" else ORDER_FIXED
-        kernel = async_sweeps if batch >= _PARALLEL_MIN_BATCH else async_sweeps_serial
-        kernel(
-            coupling.wt, theta, coupling.eps, coupling.diag, states, fields, clamp, order,
-            tie_code, betas, seeds, energies, trace, sweeps, converged, flips,
+        form = choose_form(coupling, unstable, batch)
+        sweeps, converged, flips = async_kernel(
+            coupling, form, fields, overlaps, states, clamp, self.order, tie_code, betas, seeds,
+            energies, trace,
         )
         if not coupling.symmetric:
             # ΔE from the field is exact only for symmetric W: recompute the final energy.
-            energies = _energy_from_field(theta, states, field(states))
+            energies = _energy_from_field(coupling.theta, states, field(states))
             if track:
                 trace[:] = np.nan
                 trace[:, -1] = energies
         cycle = converged.astype(np.int64)
-        return RawRecall(states, converged, sweeps, cycle, energies, flips, trace)
+        scale = coupling.scale
+        return RawRecall(states, converged, sweeps, cycle, scale * energies, flips,
+                         scale * trace if track else trace)
+
+
+def async_kernel(coupling, form, fields, overlaps, states, clamp, order, tie_code, betas, seeds,
+                 energies, trace, group=None):
+    """Run the asynchronous kernel in ``form`` ("weights" or "patterns") on ``states`` in place.
+
+    Clean input, kernel units: ``fields`` (weight form) or the int64 ``overlaps`` Ξs (pattern
+    form; computed here if None) must be current and ``energies`` hold the initial energies;
+    energies and ``trace`` are updated. Returns (sweeps, converged, flips). ``group`` (pattern
+    form) assigns each probe to one network of a stacked ``coupling.patterns_t`` (G, N, P) with
+    thresholds ``coupling.theta`` (G, N): one kernel call for many networks (capacity scans).
+    """
+    from . import _kernels as k
+
+    batch = states.shape[0]
+    sweeps = np.zeros(batch, dtype=np.int64)
+    converged = np.zeros(batch, dtype=np.bool_)
+    flips = np.zeros(batch, dtype=np.int64)
+    order_code = k.ORDER_RANDOM if order == "random" else k.ORDER_FIXED
+    parallel = batch >= _PARALLEL_MIN_BATCH
+    if form == "patterns":
+        xt = coupling.patterns_t
+        xt3 = xt if xt.ndim == 3 else xt[None]
+        theta = coupling.theta if coupling.theta.ndim == 2 else coupling.theta[None]
+        if group is None:
+            group = np.zeros(batch, dtype=np.int64)
+        if overlaps is None:
+            overlaps = np.empty((batch, xt3.shape[2]), dtype=np.int64)
+            for g in np.unique(group):
+                rows = np.flatnonzero(group == g)
+                overlaps[rows] = exact_product(states[rows], xt3[g], xt3.shape[1])
+        kernel = k.async_sweeps_patterns if parallel else k.async_sweeps_patterns_serial
+        wself = float(coupling.diag[0]) if coupling.diag.size else 0.0
+        kernel(xt3, theta, group, coupling.cdiag, wself, coupling.scale, states, overlaps, clamp,
+               order_code, tie_code, betas, seeds, energies, trace, sweeps, converged, flips)
+    else:
+        h = np.ascontiguousarray(fields, dtype=coupling.field_dtype())
+        kernel = k.async_sweeps if parallel else k.async_sweeps_serial
+        kernel(coupling.weights_t(), coupling.eps, coupling.diag, coupling.scale, states, h,
+               clamp, order_code, tie_code, betas, seeds, energies, trace, sweeps, converged,
+               flips)
+    return sweeps, converged, flips
 
 
 class Synchronous(AbstractUpdate):
@@ -161,6 +174,7 @@ class Synchronous(AbstractUpdate):
         sweeps = np.full(batch, len(betas), dtype=np.int64)
         flips = np.zeros(batch, dtype=np.int64)
         trace = np.zeros((batch, len(betas) + 1)) if track else None
+        theta = coupling.theta  # kernel units, like the fields
         h = field(s)
         energy = _energy_from_field(theta, s, h)
         if track:
@@ -177,7 +191,7 @@ class Synchronous(AbstractUpdate):
                 new = np.where(hs > eps, 1, np.where(hs < -eps, -1, tie)).astype(np.int8)
             else:
                 # each neuron's conditional Boltzmann law: field without w_ii s_i (see class doc)
-                p = 0.5 * (1.0 + np.tanh(beta * (hs - coupling.diag * ss)))
+                p = 0.5 * (1.0 + np.tanh(beta * coupling.scale * (hs - coupling.diag * ss)))
                 new = np.where(rng.random(hs.shape) < p, 1, -1).astype(np.int8)
             new = np.where(clamp[idx], ss, new)
             changed = np.count_nonzero(new != ss, axis=1)
@@ -200,7 +214,9 @@ class Synchronous(AbstractUpdate):
             sweeps[idx[done]] = t + 1
             active[idx[done]] = False
             has_prev = True
-        return RawRecall(s, converged, sweeps, cycle, energy, flips, trace)
+        scale = coupling.scale
+        return RawRecall(s, converged, sweeps, cycle, scale * energy, flips,
+                         None if trace is None else scale * trace)
 
 
 UPDATES: dict[str, AbstractUpdate] = {

@@ -1,0 +1,281 @@
+r"""The couplings the recall kernels read: exact Hebb integers, or float weights.
+
+A :class:`Coupling` is what one weight matrix gives every run: the matrix in *kernel units*
+(real weights are ``scale`` times it), its diagonal, the thresholds and tie tolerances in the
+same units, and a field function :math:`S \mapsto S W^\top - \theta` (kernel units).
+
+**Hebb weights are integers.** :math:`w_{ij} = c\,K_{ij}` with :math:`K = \Xi^\top\Xi` (minus its
+diagonal :math:`P` when it is zeroed) and :math:`c = 1/N, 1/P` or 1, so the network keeps
+:math:`K` exactly, as int8 when :math:`P \le 127`, int16 up to 32767 and int32 beyond, with
+integer thresholds :math:`\Theta = \theta / c` (when they are integers to rounding: θ = 0 by
+default; otherwise the float64 path is used) and
+integer fields. Zero-temperature decisions are then exact (a tie is :math:`H_i = 0`, with no
+tolerance) and identical to the float64 decisions with their tolerance, since the smallest
+non-zero field is :math:`c`, ten orders of magnitude above that tolerance. A field update on a flip
+reads one int8 column (N bytes, an eighth of float64). Two forms run the same dynamics:
+
+* *weights*: :math:`K` formed (once per pattern set, extended when patterns are added), fields
+  updated in O(N) per flip;
+* *patterns*: no N×N matrix at all; the overlaps :math:`m = \Xi s` are kept current (O(P) per
+  flip) and a field costs O(P) per visit. Memory O(NP), so a network far larger than a float64 W
+  (N = 50 000: 20 GB) recalls in megabytes.
+
+:func:`choose_form` picks the cheaper one from the initial fields (how many neurons are unstable).
+
+**Other weights are float64** by default (Storkey, pseudo-inverse and MacKay weights are not
+exact in float32, and float32 could decide a near-tie differently). ``precision="float32"`` reads
+them as float32 (half the bytes per flip) while the fields accumulate in float64, with the tie
+tolerance widened to float32 rounding; ``precision="float64"`` keeps every network, Hebb included,
+on the float64 path (the reference the integer path is tested against).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["PRECISIONS", "Coupling", "HebbIntegers", "cheaper_form", "choose_form", "exact_product"]
+
+PRECISIONS = ("auto", "float32", "float64")
+# A float field within this relative distance of zero is a tie: sums of k/N weights are not exact
+# in floating point, and a rounding residue of 1e-17 must not decide a neuron's state.
+TIE_RTOL = {"float64": 1e-10, "float32": 1e-5}
+#: above this many bytes the integer K is not formed: the pattern form needs O(NP) only
+K_MAX_BYTES = 2**31
+_F32_EXACT = 2**24  # integers below this (and their partial sums) are exact in float32
+_BLOCK_BYTES = 2**26  # temporaries of the blocked products stay below 64 MiB
+
+
+def exact_product(a: np.ndarray, b: np.ndarray, bound: int) -> np.ndarray:
+    """``a @ b`` of integer arrays as exact int64, through BLAS.
+
+    ``bound`` bounds every partial sum; float32 is used when it is below :math:`2^{24}` (every
+    intermediate an exact float32 integer), float64 below :math:`2^{53}`.
+    """
+    if bound >= 2**53:
+        raise OverflowError("integer product too large for an exact floating-point product")
+    dt = np.float32 if bound < _F32_EXACT else np.float64
+    bf = b.astype(dt)
+    rows = max(1, _BLOCK_BYTES // max(1, 4 * b.shape[1]))
+    out = np.empty((a.shape[0], b.shape[1]), dtype=np.int64)
+    for r in range(0, a.shape[0], rows):
+        out[r:r + rows] = a[r:r + rows].astype(dt) @ bf
+    return out
+
+
+def _int_dtype(bound: int):
+    for dt in (np.int8, np.int16, np.int32):
+        if bound <= np.iinfo(dt).max:
+            return dt
+    return np.int64
+
+
+class HebbIntegers:
+    r"""The integer Hebb matrix :math:`K = \Xi^\top\Xi` (minus :math:`P I` when the diagonal is
+    zeroed) of a growing pattern set, formed on first use and extended when patterns are added.
+
+    The smallest integer type that holds :math:`|K_{ij}| \le P` is used (int8 for P ≤ 127).
+    """
+
+    def __init__(self, zero_diagonal: bool):
+        self.zero_diagonal = zero_diagonal
+        self._k: np.ndarray | None = None
+        self._n_in = 0
+
+    def matrix(self, x: np.ndarray) -> np.ndarray:
+        """K for the patterns ``x`` (int8 ±1, (P, N)), whose first rows are those already in K."""
+        p, n = x.shape
+        if self._k is not None and self._n_in == p:
+            return self._k
+        dt = _int_dtype(p)
+        if self._k is None or self._n_in > p:
+            k, start = np.zeros((n, n), dtype=dt), 0
+        else:
+            k = self._k if self._k.dtype == dt else self._k.astype(dt)
+            start = self._n_in
+        new = x[start:]
+        xt = np.ascontiguousarray(new.T)
+        nf = new.astype(np.float32 if p < _F32_EXACT else np.float64)
+        rows = max(1, _BLOCK_BYTES // max(1, 8 * n))
+        for r in range(0, n, rows):
+            k[r:r + rows] += (xt[r:r + rows].astype(nf.dtype) @ nf).astype(dt)  # exact: |.| <= P
+        if self.zero_diagonal:
+            np.fill_diagonal(k, 0)
+        self._k, self._n_in = k, p
+        return k
+
+    def formed(self, x: np.ndarray) -> bool:
+        """Whether K already holds exactly the patterns ``x``."""
+        return self._k is not None and self._n_in == x.shape[0]
+
+    def copy(self) -> HebbIntegers:
+        new = HebbIntegers(self.zero_diagonal)
+        new._k = None if self._k is None else self._k.copy()
+        new._n_in = self._n_in
+        return new
+
+
+@dataclass(frozen=True)
+class Coupling:
+    r"""What every run needs from one weight matrix, in kernel units (real W = ``scale`` · W_k).
+
+    Attributes
+    ----------
+    n_neurons : int
+    scale : float
+        Real weights, fields and energies are ``scale`` times the kernel's (1 for float weights).
+    integer : bool
+        Exact integer couplings (Hebb): integer ``theta`` and fields, ``eps`` = 0.
+    theta : ndarray (N,)
+        Thresholds in kernel units (int64 when ``integer``).
+    eps : ndarray (N,)
+        Tie tolerance per neuron: a field with :math:`|h_i| \le \epsilon_i` is a tie.
+    diag : ndarray (N,) float64
+        Self-couplings :math:`w_{ii}` in kernel units.
+    symmetric : bool
+        Whether W equals Wᵀ exactly.
+    field : callable
+        ``S -> S Wᵀ − θ`` for int8 states, kernel units (int64 or float64).
+    field_bound : int
+        Bound on :math:`|h_i|` in kernel units (integer couplings; picks the field dtype).
+    weights_t : callable
+        ``() -> Wᵀ`` in kernel units, C-contiguous (row i = column i of W); formed on first call.
+    patterns_t : ndarray (N, P) int8 or None
+        :math:`\Xi^\top` for the pattern form (Hebb), else None.
+    cdiag : int
+        Pattern form: :math:`c_d` in :math:`h = \Xi^\top\Xi s - c_d s - \Theta` (P when the
+        diagonal is zeroed, else 0).
+    k_formed : callable
+        ``() -> bool``: whether the weight form is already available without new work.
+    patterns_f : tuple of ndarray or None
+        Pattern form: Ξᵀ and Ξ as float32 (float64 when N·P ≥ 2²⁴) for exact BLAS products.
+    """
+
+    n_neurons: int
+    scale: float
+    integer: bool
+    theta: np.ndarray
+    eps: np.ndarray
+    diag: np.ndarray
+    symmetric: bool
+    field: Callable
+    field_bound: int
+    weights_t: Callable
+    patterns_t: np.ndarray | None
+    cdiag: int
+    k_formed: Callable
+    patterns_f: tuple | None = None
+
+    @classmethod
+    def from_weights(cls, w: np.ndarray, theta: np.ndarray, precision: str = "float64",
+                     field: Callable | None = None) -> Coupling:
+        """Float couplings from clean float64 ``w`` and ``theta`` (float32 weights if asked)."""
+        symmetric = bool(np.array_equal(w, w.T))
+        wt = w if symmetric else np.ascontiguousarray(w.T)
+        kind = "float32" if precision == "float32" else "float64"
+        if kind == "float32":
+            wt = wt.astype(np.float32)
+        eps = TIE_RTOL[kind] * (np.abs(w).sum(axis=1) + np.abs(theta))
+        if field is None:
+            def field(s):
+                return s.astype(np.float64) @ w.T - theta
+        return cls(w.shape[0], 1.0, False, theta, eps, np.ascontiguousarray(np.diag(w)),
+                   symmetric, field, 0, lambda: wt, None, 0, lambda: True)
+
+    @classmethod
+    def from_hebb(cls, x: np.ndarray, scale: float, zero_diagonal: bool, theta: np.ndarray,
+                  store: HebbIntegers) -> Coupling | None:
+        """Integer couplings of the Hebb patterns ``x`` (int8 ±1, P ≥ 1), or None when the
+        thresholds are not integers in units of ``scale`` (then the float path is used)."""
+        p, n = x.shape
+        big = np.rint(theta / scale)
+        # integers up to the rounding of θ/c (1e-13 relative, far inside the float64 path's tie
+        # tolerance of 1e-10, so both paths see the same ties)
+        if np.any(np.abs(theta - scale * big) > 1e-13 * np.abs(theta)) or np.any(
+            np.abs(big) >= 2**31
+        ):
+            return None
+        th = big.astype(np.int64)
+        cdiag = p if zero_diagonal else 0
+        wself = 0 if zero_diagonal else p
+        bound = (n - 1) * p + wself + int(np.abs(th).max(initial=0))
+        xt = np.ascontiguousarray(x.T)
+
+        def field(s):
+            m = exact_product(s, xt, n)  # (B, P), |m| <= N
+            return exact_product(m, x, bound + cdiag) - cdiag * s.astype(np.int64) - th
+
+        dt = np.float32 if n * p < _F32_EXACT else np.float64
+        return cls(n, float(scale), True, th, np.zeros(n, dtype=np.int64),
+                   np.full(n, float(wself)), True, field, bound, lambda: store.matrix(x), xt,
+                   cdiag, lambda: store.formed(x), (xt.astype(dt), x.astype(dt)))
+
+    @classmethod
+    def hebb_stack(cls, xt: np.ndarray, scale: float, zero_diagonal: bool) -> Coupling:
+        """Pattern-form couplings of G Hebb networks at once, ``xt`` (G, N, P) int8 (each
+        network's Ξᵀ), zero thresholds: for :func:`~hopfield.dynamics.updates.async_kernel` with
+        a ``group`` per probe."""
+        g, n, p = xt.shape
+        wself = 0.0 if zero_diagonal else float(p)
+        return cls(n, float(scale), True, np.zeros((g, n), dtype=np.int64), np.zeros(n),
+                   np.full(n, wself), True, None, 0, None, xt, p if zero_diagonal else 0,
+                   lambda: False)
+
+    def start(self, s: np.ndarray):
+        """Integer couplings: (fields, overlaps, energies, unstable neurons) of int8 states ``s``.
+
+        Two exact BLAS products (:math:`m = \\Xi s`, then :math:`\\Xi^\\top m`) and one fused pass
+        for the fields in the weight-form kernel's dtype, the exact energies (kernel units) and
+        the count of unstable neurons, in blocks of probes that bound the temporaries.
+        """
+        from ._kernels import integer_fields
+
+        xtf, xf = self.patterns_f
+        b, n = s.shape
+        fields = np.empty((b, n), dtype=self.field_dtype())
+        overlaps = np.empty((b, xf.shape[0]), dtype=np.int64)
+        energies = np.empty(b)
+        unstable = np.empty(b, dtype=np.int64)
+        rows = max(1, _BLOCK_BYTES // (8 * n))
+        for r in range(0, b, rows):
+            m = s[r:r + rows].astype(xtf.dtype) @ xtf
+            overlaps[r:r + rows] = m
+            integer_fields(m @ xf, s[r:r + rows], self.cdiag, self.theta, fields[r:r + rows],
+                           energies[r:r + rows], unstable[r:r + rows])
+        return fields, overlaps, energies, int(unstable.sum())
+
+    def field_dtype(self):
+        """dtype of the fields the weight-form kernel keeps."""
+        if not self.integer:
+            return np.float64
+        return np.int32 if self.field_bound < 2**31 else np.int64
+
+
+def choose_form(coupling: Coupling, n_unstable: int, batch: int) -> str:
+    """``"weights"`` or ``"patterns"``: the cheaper form for this batch.
+
+    Estimated costs, in element operations: the weight form pays about one N-vector update per
+    flip (≈ the initially unstable neurons) plus, if K is not formed yet, its BLAS product
+    (N²P multiply-adds at roughly eight times the kernel's rate); the pattern form pays a
+    P-vector dot product per visit, about two sweeps, at roughly four times the cost of an element
+    of an update. K is never formed above :data:`K_MAX_BYTES`.
+    """
+    if coupling.patterns_t is None:
+        return "weights"
+    n, p = coupling.patterns_t.shape
+    return cheaper_form(n, p, batch, n_unstable, coupling.k_formed())
+
+
+def cheaper_form(n: int, p: int, batch: int, n_unstable: int, k_formed: bool) -> str:
+    """The estimate of :func:`choose_form` from the sizes alone."""
+    if k_formed:
+        build = 0.0
+    elif n * n * np.dtype(_int_dtype(p)).itemsize > K_MAX_BYTES:
+        return "patterns"
+    else:
+        build = n * n * p / 8.0
+    weights = build + float(n_unstable) * n + 2.0 * batch * n
+    patterns = 4.0 * 2.0 * batch * n * p + float(n_unstable) * p
+    return "weights" if weights <= patterns else "patterns"

@@ -1,0 +1,209 @@
+"""Exact integer Hebb couplings, the weight and pattern forms, and float32 weights: every one must
+give the states of the float64 reference path (``precision="float64"``)."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+import hopfield as hf
+from hopfield.dynamics.coupling import HebbIntegers
+from hopfield.dynamics.updates import async_kernel
+from naive import hebb as naive_hebb
+
+
+def _pair(n, x, **kw):
+    a = hf.HopfieldNetwork(n, **kw)
+    b = hf.HopfieldNetwork(n, precision="float64", **kw)
+    a.store(x)
+    b.store(x)
+    return a, b
+
+
+def _assert_same(ra, rb):
+    assert_array_equal(ra.states, rb.states)
+    assert_array_equal(ra.sweeps, rb.sweeps)
+    assert_array_equal(ra.flips, rb.flips)
+    assert_array_equal(ra.converged, rb.converged)
+    assert_allclose(ra.energy, rb.energy, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("update", ["async", "sequential", "sync"])
+@pytest.mark.parametrize("normalize, zero_diagonal", [("n", True), ("p", True), ("none", False)])
+def test_integer_recall_equals_float64_path(rng, update, normalize, zero_diagonal):
+    # even N and even P: many fields are exactly zero, so the tie rule decides often
+    n, p = 64, 12
+    x = hf.patterns.random(p, n, rng=rng)
+    a, b = _pair(n, x, normalize=normalize, zero_diagonal=zero_diagonal)
+    assert a._coupling().integer and not b._coupling().integer
+    probes = hf.patterns.flip(x[rng.integers(0, p, 40)], 0.3, rng=rng)
+    for tie in ("keep", "+1"):
+        ra = a.recall(probes, update=update, tie=tie, trace=True, rng=5)
+        rb = b.recall(probes, update=update, tie=tie, trace=True, rng=5)
+        _assert_same(ra, rb)
+        assert_allclose(ra.energy_trace, rb.energy_trace, rtol=1e-12, atol=1e-9)
+        # the integer energy is exact: it equals the energy of the final states
+        assert_allclose(ra.energy, b.energy(ra.states), rtol=1e-12, atol=1e-9)
+    assert_array_equal(a.is_fixed_point(probes), b.is_fixed_point(probes))
+    assert_allclose(a.local_field(probes), b.local_field(probes), atol=1e-12)
+    assert_allclose(a.energy(probes), b.energy(probes), rtol=1e-12, atol=1e-9)
+    assert_allclose(a.weights, b.weights, rtol=1e-15, atol=0)  # c·K, rounded once
+
+
+def test_binary_network_integer_path_equals_float64(rng):
+    n = 50
+    x01 = hf.patterns.to_binary(hf.patterns.random(6, n, rng=rng))
+    a, b = _pair(n, x01, states="binary")
+    probes = hf.patterns.to_binary(hf.patterns.flip(hf.patterns.to_bipolar(x01), 0.2, rng=rng))
+    for update in ("async", "sync"):
+        _assert_same(a.recall(probes, update=update, rng=1), b.recall(probes, update=update, rng=1))
+    assert_allclose(a.thresholds, b.thresholds, atol=1e-12)
+    assert_allclose(a.energy(probes), b.energy(probes), atol=1e-9)
+
+
+def test_weight_and_pattern_forms_give_identical_runs(rng):
+    n, p = 90, 9
+    x = hf.patterns.random(p, n, rng=rng)
+    net = hf.HopfieldNetwork(n)
+    net.store(x)
+    c = net._coupling()
+    probes = hf.patterns.flip(x[rng.integers(0, p, 30)], 0.25, rng=rng)
+    betas = np.full(50, np.inf)
+    seeds = rng.integers(0, 2**63, size=30, dtype=np.uint64)
+    out = {}
+    for form in ("weights", "patterns"):
+        s = probes.copy()
+        fields, overlaps, energies, _ = c.start(s)
+        trace = np.zeros((30, 51))
+        res = async_kernel(c, form, fields, overlaps, s, np.zeros(s.shape, bool), "random", 0,
+                           betas, seeds, energies, trace)
+        out[form] = (s, energies, trace, *res)
+    for a, b in zip(out["weights"], out["patterns"], strict=True):
+        assert_array_equal(a, b)
+
+
+def test_hebb_integers_match_naive_and_extend_across_int8_limit(rng):
+    n = 12
+    x = hf.patterns.random(140, n, rng=rng)
+    store = HebbIntegers(zero_diagonal=True)
+    k1 = store.matrix(x[:100])
+    assert k1.dtype == np.int8
+    assert_array_equal(k1, naive_hebb(x[:100], 1))
+    k2 = store.matrix(x)  # extended by 40 patterns, past int8's 127
+    assert k2.dtype == np.int16
+    assert_array_equal(k2, naive_hebb(x, 1))
+    kept = HebbIntegers(zero_diagonal=False).matrix(x[:5])
+    assert_array_equal(np.diag(kept), np.full(n, 5))
+
+
+def test_exact_ties_without_tolerance():
+    # one pattern of five +1s: K_0j = 1, so neuron 0's field is s1 + s2 + s3 + s4 = 0 exactly for
+    # s = (·, 1, 1, -1, -1); in float64 it is 0.2 + 0.2 - 0.2 - 0.2, which needs the tolerance
+    a, b = _pair(5, np.ones((1, 5), dtype=np.int8))
+    assert a._coupling().field(np.array([[-1, 1, 1, -1, -1]], dtype=np.int8))[0, 0] == 0
+    clamp = np.array([False, True, True, True, True])
+    for start, tie, want in ((-1, "keep", -1), (1, "keep", 1), (-1, "+1", 1)):
+        probe = np.array([start, 1, 1, -1, -1], dtype=np.int8)
+        for update in ("sequential", "async", "sync"):
+            ra = a.recall(probe, update=update, clamp=clamp, tie=tie, rng=0)
+            rb = b.recall(probe, update=update, clamp=clamp, tie=tie, rng=0)
+            assert ra.states[0] == want == rb.states[0]
+        assert a.is_fixed_point(probe, tie=tie) == b.is_fixed_point(probe, tie=tie)
+
+
+def test_thresholds_that_are_not_integers_use_the_float_path(rng):
+    n = 40
+    x = hf.patterns.random(5, n, rng=rng)
+    probes = hf.patterns.flip(x, 0.2, rng=rng)
+    whole = hf.HopfieldNetwork(n, thresholds=3.0 / n)  # Θ = 3 exactly
+    frac = hf.HopfieldNetwork(n, thresholds=0.3 / n)
+    ref = hf.HopfieldNetwork(n, thresholds=0.3 / n, precision="float64")
+    for net in (whole, frac, ref):
+        net.store(x)
+    assert whole._coupling().integer and not frac._coupling().integer
+    _assert_same(frac.recall(probes, rng=2), ref.recall(probes, rng=2))
+    ref3 = hf.HopfieldNetwork(n, thresholds=3.0 / n, precision="float64")
+    ref3.store(x)
+    _assert_same(whole.recall(probes, rng=2), ref3.recall(probes, rng=2))
+
+
+def test_float32_weights_for_other_rules(rng):
+    n = 60
+    x = hf.patterns.random(8, n, rng=rng)
+    a = hf.HopfieldNetwork(n, rule="storkey", precision="float32")
+    b = hf.HopfieldNetwork(n, rule="storkey")
+    a.store(x)
+    b.store(x)
+    assert a._coupling().weights_t().dtype == np.float32
+    assert b._coupling().weights_t().dtype == np.float64
+    probes = hf.patterns.flip(x, 0.15, rng=rng)
+    ra, rb = a.recall(probes, rng=4), b.recall(probes, rng=4)
+    assert_array_equal(ra.states, rb.states)
+    assert_allclose(ra.energy, b.energy(ra.states), rtol=1e-5)
+    assert_array_equal(a.weights, b.weights)  # storage stays float64; only recall reads float32
+
+
+def test_pattern_form_never_forms_k_and_weights_are_formed_on_request(rng):
+    n = 3000
+    x = hf.patterns.random(3, n, rng=rng)
+    net = hf.HopfieldNetwork(n)
+    net.store(x)
+    r = net.recall(hf.patterns.flip(x[0], 0.1, rng=rng), rng=0)
+    assert_array_equal(r.states, x[0])
+    assert net._hebb_k._k is None  # one probe: the pattern form is cheaper than forming K
+    w = net.weights
+    assert w.dtype == np.float64 and w.shape == (n, n)
+    assert_allclose(w[:5, :5], naive_hebb(x[:, :5], 1.0 / n))
+
+
+def test_pattern_kernel_is_deterministic_across_thread_counts(rng):
+    numba = pytest.importorskip("numba")
+    n, p = 100, 10
+    x = hf.patterns.random(p, n, rng=rng)
+    net = hf.HopfieldNetwork(n)
+    net.store(x)
+    c = net._coupling()
+    probes = hf.patterns.flip(np.repeat(x, 3, axis=0), 0.3, rng=rng)
+    betas = np.concatenate([np.full(4, 2.0), np.full(20, np.inf)])  # Glauber, then T = 0
+    seeds = rng.integers(0, 2**63, size=probes.shape[0], dtype=np.uint64)
+    before = numba.get_num_threads()
+    results = []
+    try:
+        for threads in (1, numba.config.NUMBA_NUM_THREADS):
+            numba.set_num_threads(threads)
+            for form in ("patterns", "weights"):
+                s = probes.copy()
+                fields, overlaps, energies, _ = c.start(s)
+                async_kernel(c, form, fields, overlaps, s, np.zeros(s.shape, bool), "random", 0,
+                             betas, seeds, energies, np.zeros((s.shape[0], 0)))
+                results.append((s, energies))
+    finally:
+        numba.set_num_threads(before)
+    for s, e in results[1:]:
+        assert_array_equal(s, results[0][0])
+        assert_array_equal(e, results[0][1])
+
+
+def test_glauber_integer_path_equals_float64(rng):
+    n = 48
+    x = hf.patterns.random(6, n, rng=rng)
+    a, b = _pair(n, x)
+    probes = hf.patterns.flip(np.repeat(x, 2, axis=0), 0.2, rng=rng)
+    sched = hf.dynamics.anneal(1.5, 0.1, 6, hold=5)
+    ra, rb = a.recall(probes, temperature=sched, rng=9), b.recall(probes, temperature=sched, rng=9)
+    assert_array_equal(ra.states, rb.states)
+
+
+def test_given_weights_stay_on_the_float_path(rng):
+    w = rng.normal(size=(10, 10))
+    w = (w + w.T) / 2
+    net = hf.HopfieldNetwork.from_weights(w)
+    assert not net._coupling().integer
+    assert_array_equal(net.weights, w)
+
+
+def test_one_neuron_one_pattern():
+    net = hf.HopfieldNetwork(1)
+    net.store([[1]])
+    r = net.recall([-1])
+    assert r.states.tolist() == [-1] and r.converged  # zero self-coupling: every state is fixed
+    assert net.energy([1]) == 0.0
