@@ -28,7 +28,7 @@ from hopfield.dam_classifier import DAMClassifier, load_digits
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", help="where to write the figure (PNG)")
+    parser.add_argument("--output", default=".", help="directory or .png path for the figure")
     parser.add_argument("--fast", action="store_true", help="fewer epochs and powers")
     parser.add_argument("--epochs", type=int, default=None, help="epochs per run")
     parser.add_argument("--memories", type=int, default=100, help="number of memories K")
@@ -99,8 +99,9 @@ def _run(args) -> None:
         ax.set_title(f"25 memories (visible part), n = {n}")
         ax.axis("off")
     fig.tight_layout()
-    fig.savefig(args.output, dpi=100)
-    print(f"\nwrote {args.output}")
+    path = hf.plot.figure_path(args.output, "dam_digits")
+    fig.savefig(path, dpi=100)
+    print(f"\nwrote {path}")
 
 
 if __name__ == "__main__":

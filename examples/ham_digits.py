@@ -66,7 +66,7 @@ def infer(ham, images, torch, *, steps, dt, record_energy=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", help="path of the PNG figure to write")
+    parser.add_argument("--output", default=".", help="directory or .png path for the figure")
     parser.add_argument("--fast", action="store_true", help="tiny training run (a few seconds)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--steps", type=int, default=None, help="Euler steps of inference")
@@ -147,8 +147,9 @@ def _run(args, torch):
         a.set_xticks([])
         a.set_yticks([])
     fig.tight_layout()
-    fig.savefig(args.output, dpi=100)
-    print(f"wrote {args.output}")
+    path = hf.plot.figure_path(args.output, "ham_digits")
+    fig.savefig(path, dpi=100)
+    print(f"wrote {path}")
     return {"accuracy": accuracy, "energy": energy, "descending": descending,
             "train_time": train_time}
 

@@ -18,7 +18,7 @@ import hopfield as hf
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--output", default="letters_ti.png")
+    ap.add_argument("--output", default=".", help="directory or .png path for the figure")
     ap.add_argument("--noise", type=float, default=0.25)
     ap.add_argument("--scale", type=int, default=2, help="enlarge the 7×7 glyphs")
     ap.add_argument("--seed", type=int, default=0)
@@ -36,9 +36,10 @@ def main(argv=None) -> dict:
               f"{hf.patterns.overlap(state, target):+.2f}")
     assert np.all(np.diff(result.energy_trace, axis=1) <= 1e-9), "energy rose under async updates"
     traces = [t[: n + 1] for t, n in zip(result.energy_trace, result.sweeps, strict=True)]
+    path = hf.plot.figure_path(args.output, "letters_ti")
     hf.plot.recall_figure(data.patterns, probes, result.states, data.shape, names=data.names,
-                          energy_traces=traces, path=args.output)
-    print(f"figure: {args.output}")
+                          energy_traces=traces, path=path)
+    print(f"figure: {path}")
     return {"overlaps": hf.patterns.overlap(result.states, data.patterns), "trace": result.energy_trace}
 
 

@@ -71,7 +71,7 @@ def test_capacity_dask_scheduler(tmp_path):
         (["--loads", "-0.1"], "loads"),
         (["--workers", "0"], "--workers"),
         (["--trials", "0"], "trials"),
-        (["--probes-per-trial", "0"], "probes_per_trial"),
+        (["--probes-per-trial", "0"], "--probes-per-trial"),
     ],
 )
 def test_capacity_errors(tmp_path, capsys, argv, match):

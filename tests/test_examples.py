@@ -15,9 +15,9 @@ def _run(script, args, monkeypatch):
 
 
 def test_letters_ti(tmp_path, monkeypatch, capsys):
-    out = tmp_path / "ti.png"
+    out = tmp_path / "letters_ti.png"
     module = _run(EXAMPLES / "letters_ti.py", [], monkeypatch)
-    result = module["main"](["--output", str(out), "--fast"])
+    result = module["main"](["--output", str(tmp_path), "--fast"])
     assert np.all(result["overlaps"] == 1.0)
     assert out.read_bytes()[:4] == b"\x89PNG"
     assert "T: overlap" in capsys.readouterr().out

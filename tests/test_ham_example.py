@@ -14,7 +14,7 @@ def test_ham_digits_fast(tmp_path, capsys):
     pytest.importorskip("sklearn")
     module = runpy.run_path(str(EXAMPLE))
     out = tmp_path / "ham_digits.png"
-    result = module["main"]([str(out), "--fast"])
+    result = module["main"](["--output", str(tmp_path), "--fast"])
     assert out.is_file() and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert result["accuracy"]["test"] > 0.85  # observed ~0.97 after 60 iterations
     energy = result["energy"]

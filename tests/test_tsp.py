@@ -495,10 +495,10 @@ def test_cli_tsplib_file_and_hopfield_tank(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "match"),
     [
-        (["tsp"], "either a TSPLIB file or --cities"),
-        (["tsp", "--cities", "2"], "at least 3"),
-        (["tsp", "--cities", "5", "--optimum", "-1"], "optimum"),
-        (["tsp", "--cities", "5", "--time-limit", "0"], "time_limit"),
+        (["tsp", "some.tsp", "--cities", "5"], "either a TSPLIB file or --cities"),
+        (["tsp", "--cities", "2"], "--cities must be >= 3"),
+        (["tsp", "--cities", "5", "--optimum", "-1"], "--optimum"),
+        (["tsp", "--cities", "5", "--time-limit", "0"], "--time-limit"),
     ],
 )
 def test_cli_errors(argv, match, capsys):
@@ -506,3 +506,17 @@ def test_cli_errors(argv, match, capsys):
 
     assert main(argv) == 2
     assert match in capsys.readouterr().err
+
+
+def test_hopfield_tank_does_not_call_the_start_saturated_at_100_cities():
+    # at n = 100 the initial V ~ 1/n lies within saturation_tol of 0: that is not a settled network
+    xy = np.random.default_rng(0).random((100, 2))
+    res = hf.optimize.solve_tsp(xy, method=hf.optimize.HopfieldTank(t_max=3e-6), replicas=1, rng=0)
+    assert "saturated at t=0" not in res.message and "stopped at t_max" in res.message
+
+
+def test_hopfield_tank_stops_at_the_time_limit():
+    xy = np.random.default_rng(1).random((40, 2))
+    res = hf.optimize.solve_tsp(xy, method="hopfield-tank", replicas=4, time_limit=0.3, rng=0)
+    assert "time limit" in res.message
+    assert res.network_time < 0.3 + 0.3  # the last Euler chunk is sized to end near the limit

@@ -70,10 +70,8 @@ def test_figure_path_rejects_nothing_silently(tmp_path):
     assert figure_path(str(tmp_path / "x.PNG"), "ignored") == tmp_path / "x.PNG"
 
 
-TUTORIALS = [
-    "capacity_mixtures", "temperature_ising", "continuous_tsp", "dense_capacity", "modern_retrieval",
-    "pseudo_cuts", "phasor_images",
-]
+#: every script in examples/: each takes --fast and --output DIR_OR_FILE (docs/tutorials.md)
+TUTORIALS = sorted(p.stem for p in EXAMPLES.glob("*.py"))
 
 
 @pytest.mark.parametrize("name", TUTORIALS)
@@ -149,3 +147,10 @@ def test_phasor_images(tmp_path, monkeypatch):
     for k, rows in result["stability"].items():
         np.testing.assert_allclose(rows[:, 1], rows[:, 2], atol=0.05, err_msg=f"K = {k}")
     assert result["stability"][16][0, 1] < result["stability"][4][0, 1]
+
+
+def test_every_tutorial_is_listed_and_written_where_output_says(tmp_path, monkeypatch):
+    assert {"letters_ti", "dam_digits", "ham_digits", "capacity_mixtures"} <= set(TUTORIALS)
+    _main("letters_ti", monkeypatch)(["--output", str(tmp_path / "figs")])
+    assert (tmp_path / "figs" / "letters_ti.png").read_bytes()[:4] == PNG  # a folder: <name>.png
+    assert not (tmp_path / "figs" / ".png").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "basins_figure",
     "capacity_figure",
     "figure_path",
     "maxcut_figure",
@@ -63,6 +64,7 @@ def recall_figure(targets, probes, recalled, shape, *, names=None, energy_traces
             ax.set_yticks([])
             if r == 0:
                 ax.set_title(titles[c])
+        _mark_recall(axes[r, 1], recalled[r], targets[r])
         if names is not None:
             axes[r, 0].set_ylabel(str(names[r]))
         if energy_traces is not None:
@@ -76,6 +78,21 @@ def recall_figure(targets, probes, recalled, shape, *, names=None, energy_traces
     if path is not None:
         fig.savefig(path, dpi=100)
     return fig
+
+
+def _mark_recall(ax, recalled, target) -> None:
+    """Frame and caption the recalled image: green when it is the target, red otherwise."""
+    wrong = int(np.sum(np.asarray(recalled) != np.asarray(target)))
+    if wrong == 0:
+        colour, text = "tab:green", "recalled"
+    elif wrong == np.asarray(target).size:
+        colour, text = "tab:orange", "negated target"
+    else:
+        colour, text = "tab:red", f"not recalled ({wrong} px wrong)"
+    for spine in ax.spines.values():
+        spine.set_edgecolor(colour)
+        spine.set_linewidth(3)
+    ax.set_xlabel(text, color=colour, fontsize=8)
 
 
 def maxcut_figure(result, graph=None, *, best_known=None, max_drawn_nodes: int = 150, path=None):
@@ -99,6 +116,13 @@ def maxcut_figure(result, graph=None, *, best_known=None, max_drawn_nodes: int =
     t = np.asarray(result.trace_time)
     v = np.asarray(result.trace_value, dtype=float)
     ax.step(t, v, where="post", marker="o", ms=3, label="best so far (end of each round)")
+    reps = np.asarray(result.replica_values, dtype=float)
+    if reps.size:
+        # every replica's final value, spread a little in time so that equal values stay visible
+        x_end = float(t[-1]) if t.size else float(result.elapsed)
+        jitter = np.linspace(-0.02, 0.02, reps.size) * max(x_end, 1e-3)
+        ax.plot(x_end + jitter, reps, "x", color="tab:gray", ms=4,
+                label=f"each of the {reps.size} replicas (final)")
     if best_known is not None:
         ax.axhline(best_known, color="k", ls="--", lw=1, label=f"best known {best_known:g}")
     ax.set_xlabel("time (s)")
@@ -192,8 +216,8 @@ def capacity_figure(curves, *, path=None):
     return fig
 
 
-def tsp_figure(coords, tours, *, labels=None, energy_trace=None, path=None):
-    """Tours drawn over the cities, one panel per tour, and optionally the network's energy trace.
+def tsp_figure(coords, tours, *, labels=None, energy_trace=None, title=None, V=None, path=None):
+    """Tours drawn over the cities, one panel per tour, the network state and its energy trace.
 
     Parameters
     ----------
@@ -206,29 +230,90 @@ def tsp_figure(coords, tours, *, labels=None, energy_trace=None, path=None):
         A title per tour (e.g. with its length).
     energy_trace : 1-D array, optional
         Plotted in an extra panel.
+    title : str, optional
+        Title of the whole figure (instance, method, gap).
+    V : array_like, shape (n, n), optional
+        The network's final activity :math:`V_{Xi}` (city X at position i), drawn as an image:
+        a valid tour is a permutation matrix.
     path : str or path-like, optional
         Where to write the figure (PNG by suffix); the figure is returned either way.
     """
     xy = np.asarray(coords, dtype=float)
     pairs = [(t, None if labels is None else labels[k]) for k, t in enumerate(tours) if t is not None]
-    ncol = len(pairs) + (energy_trace is not None)
-    fig, axes = new_figure(1, max(ncol, 1), figsize=(4.2 * max(ncol, 1), 4.2), squeeze=False)
+    n_extra = (energy_trace is not None) + (V is not None)
+    ncol = max(len(pairs) + n_extra, 1)
+    fig, axes = new_figure(1, ncol, figsize=(4.2 * ncol, 4.6), squeeze=False)
     for k, (tour, label) in enumerate(pairs):
         ax = axes[0, k]
         t = np.append(np.asarray(tour), tour[0])
-        ax.plot(xy[t, 0], xy[t, 1], "-", color="tab:blue", lw=1.2)
-        ax.plot(xy[:, 0], xy[:, 1], "o", color="tab:red", ms=3.5)
-        ax.plot(xy[tour[0], 0], xy[tour[0], 1], "s", color="black", ms=5)
+        ax.plot(xy[t, 0], xy[t, 1], "-", color="tab:blue", lw=1.2, label="tour")
+        ax.plot(xy[:, 0], xy[:, 1], "o", color="tab:red", ms=3.5, label="city")
+        ax.plot(xy[tour[0], 0], xy[tour[0], 1], "s", color="black", ms=5, label="first city")
         ax.set_aspect("equal", adjustable="datalim")
         ax.set_xticks([])
         ax.set_yticks([])
+        ax.legend(fontsize=7, loc="best")
         if label:
             ax.set_title(label, fontsize=9)
+    if not pairs:
+        axes[0, 0].plot(xy[:, 0], xy[:, 1], "o", color="tab:red", ms=3.5, label="city")
+        axes[0, 0].set_title("no valid tour", fontsize=9)
+        axes[0, 0].legend(fontsize=7, loc="best")
+    col = len(pairs) if pairs else 1
+    if V is not None:
+        ax = axes[0, min(col, ncol - 1)]
+        im = ax.imshow(np.asarray(V, dtype=float), cmap="gray_r", vmin=0, vmax=1)
+        ax.set(xlabel="tour position i", ylabel="city X")
+        ax.set_title("network state V (a tour is a permutation matrix)", fontsize=9)
+        fig.colorbar(im, ax=ax, fraction=0.046)
+        col += 1
     if energy_trace is not None:
         ax = axes[0, ncol - 1]
-        ax.plot(np.asarray(energy_trace, dtype=float))
+        ax.plot(np.asarray(energy_trace, dtype=float), label="energy")
         ax.set_xlabel("record")
         ax.set_title("network energy", fontsize=9)
+        ax.legend(fontsize=7, loc="best")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def basins_figure(survey, basins, *, probability=None, path=None):
+    """Where random starts end (bars) and each pattern's recall probability against distance.
+
+    Parameters
+    ----------
+    survey : hopfield.analysis.Survey
+        From :func:`hopfield.analysis.random_start_survey`.
+    basins : hopfield.analysis.BasinRadii
+        From :func:`hopfield.analysis.basin_radius`.
+    probability : float, optional
+        The recall probability that defines the basin radius, drawn as a horizontal line.
+    path : str or path-like, optional
+        Where to write the figure (PNG by suffix); the figure is returned either way.
+    """
+    fig, (ax1, ax2) = new_figure(1, 2, figsize=(11, 4.2))
+    kinds = [k for k in survey.counts if survey.counts[k] > 0]
+    fractions = [survey.counts[k] / survey.n_starts for k in kinds]
+    bars = ax1.bar(range(len(kinds)), fractions, color="tab:blue")
+    ax1.bar_label(bars, labels=[f"{f:.0%}" for f in fractions], fontsize=8)
+    ax1.set_xticks(range(len(kinds)), kinds, rotation=30, ha="right")
+    ax1.set(ylabel="fraction of random starts", ylim=(0, 1.08),
+            title=f"where {survey.n_starts} random starts end")
+    success = np.asarray(basins.success, dtype=float)
+    radii = np.asarray(basins.radii)
+    for mu in range(success.shape[0]):
+        ok = ~np.isnan(success[mu])
+        ax2.plot(radii[ok], success[mu, ok], marker="o", ms=3,
+                 label=f"pattern {mu} (radius {basins.radius[mu]})")
+    if probability is not None:
+        ax2.axhline(probability, color="gray", ls="--", lw=1, label=f"p = {probability:g}")
+    ax2.set(xlabel="Hamming distance of the probe", ylabel="exact recall probability",
+            ylim=(-0.03, 1.03), title="basins of attraction")
+    ax2.legend(fontsize=7, loc="best", ncol=1 if success.shape[0] <= 8 else 2)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=100)

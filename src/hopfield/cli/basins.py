@@ -3,8 +3,11 @@ basin radius of each stored pattern."""
 
 from __future__ import annotations
 
-import argparse
+import sys
+import time
 from pathlib import Path
+
+from ._common import HelpFormatter, add_figure_args, check_flag, figure_target
 
 
 def add_parser(sub) -> None:
@@ -23,7 +26,7 @@ def add_parser(sub) -> None:
         "capacity: the fraction varies widely from network to network and is usually well below "
         "85%. It prints its own measurement beside the paper's figure. Writes basins.csv "
         "(recall probability against distance) and survey.csv.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument("--neurons", type=int, default=30, help="number of neurons N")
     p.add_argument("--patterns", type=int, default=5, help="number of stored patterns")
@@ -36,7 +39,25 @@ def add_parser(sub) -> None:
                    help="update schedule")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--output-dir", default=".", help="directory for basins.csv and survey.csv")
+    add_figure_args(p, "hopfield_basins.png")
     p.set_defaults(run=run)
+
+
+def _check(args) -> None:
+    import hopfield as hf
+
+    if args.rule not in hf.rules.RULES:
+        raise ValueError(f"--rule: unknown rule {args.rule!r}; choose from {', '.join(hf.rules.RULES)}")
+    check_flag(args.neurons, "neurons", minimum=2)
+    check_flag(args.patterns, "patterns", minimum=1)
+    check_flag(args.starts, "starts", minimum=1)
+    check_flag(args.trials, "trials", minimum=1)
+    check_flag(args.probability, "probability", above=0, maximum=1)
+    figure_target(args)
+
+
+def _stage(text: str, start: float) -> None:
+    print(f"[{time.perf_counter() - start:6.1f} s] {text}", file=sys.stderr, flush=True)
 
 
 def run(args) -> int:
@@ -45,12 +66,13 @@ def run(args) -> int:
 
     import hopfield as hf
 
-    if args.rule not in hf.rules.RULES:
-        raise ValueError(f"unknown rule {args.rule!r}; choose from {', '.join(hf.rules.RULES)}")
+    _check(args)
+    start = time.perf_counter()
     rng = np.random.default_rng(args.seed)
     x = hf.patterns.random(args.patterns, args.neurons, rng=rng)
     net = hf.HopfieldNetwork(args.neurons, rule=args.rule)
     net.store(x)
+    _stage(f"survey: {args.starts} random starts (the first run also compiles the kernels)...", start)
     survey = hf.analysis.random_start_survey(net, args.starts, update=args.update, rng=rng)
     print(f"N = {args.neurons}, {args.patterns} patterns ({args.rule}); {args.starts} random "
           f"starts, {args.update} updates:")
@@ -64,8 +86,10 @@ def run(args) -> int:
           f"network; {survey.n_distinct} distinct final states")
     print("  (Hopfield 1982, N = 30, n = 5, 0/1 neurons: about 85% memories, 10% other stable "
           "states, 5% near memories; one network's fraction varies widely, try other --seed)")
+    _stage(f"basin radii: {args.trials} probes per pattern and distance...", start)
     basins = hf.analysis.basin_radius(net, probability=args.probability, trials=args.trials,
                                       update=args.update, rng=rng)
+    _stage("done", start)
     print(f"Basin radius (recalled exactly with probability >= {args.probability}):")
     for mu, r in enumerate(basins.radius):
         print(f"  pattern {mu}: {r if r >= 0 else 'not a fixed point'}")
@@ -83,4 +107,8 @@ def run(args) -> int:
         for k in kinds if k in survey.counts]
     (out / "survey.csv").write_text("\n".join(survey_lines) + "\n", encoding="utf-8")
     print(f"CSV written to {out / 'basins.csv'} and {out / 'survey.csv'}")
+    path = figure_target(args)
+    if path is not None:
+        hf.plot.basins_figure(survey, basins, probability=args.probability, path=path)
+        print(f"Figure written to {path}")
     return 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
-import time
 from pathlib import Path
+
+from ._common import HelpFormatter, Progress, check_flag
+
+__all__ = ["Progress", "add_parser", "parse_loads", "run"]
 
 
 def add_parser(sub) -> None:
@@ -20,15 +21,17 @@ def add_parser(sub) -> None:
         "trials; each trial measures all loads on one growing pattern set. Writes "
         "capacity.csv and capacity.png (theory lines: AGS 0.138 N, McEliece N/(2 ln N) and "
         "N/(4 ln N), Storkey N/sqrt(2 ln N)).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument("--rules", default="hebb,storkey,pseudoinverse",
                    help="comma-separated learning rules")
     p.add_argument("--neurons", type=int, default=200, help="number of neurons N")
-    p.add_argument("--loads", default="0.02:0.3:15",
+    p.add_argument("--loads", default="0.02:0.36:18",
                    help="loads α: START:STOP:COUNT (evenly spaced) or a comma-separated list")
     p.add_argument("--trials", type=int, default=10, help="trials per load")
-    p.add_argument("--noise", type=float, default=0.0, help="fraction of bits flipped per probe")
+    p.add_argument("--noise", type=float, default=0.05,
+                   help="fraction of bits flipped per probe (with 0, exact recall and fixed points "
+                   "coincide)")
     p.add_argument("--update", choices=("async", "sequential", "sync"), default="async",
                    help="update schedule")
     p.add_argument("--probes-per-trial", type=int, default=None, metavar="K",
@@ -59,33 +62,6 @@ def parse_loads(text: str):
                          f"got {text!r}") from None
 
 
-class Progress:
-    """A plain-text progress bar on stderr: redrawn in place on a terminal, one line per tenth
-    of the work otherwise (so logs stay short)."""
-
-    def __init__(self, label: str, stream=None, width: int = 30):
-        self.label, self.width = label, width
-        self.stream = sys.stderr if stream is None else stream
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.start = time.perf_counter()
-        self.last = -1
-
-    def __call__(self, done: int, total: int) -> None:
-        step = (done * (self.width if self.tty else 10)) // total
-        if step == self.last and done != total:
-            return
-        self.last = step
-        filled = int(self.width * done / total)
-        elapsed = time.perf_counter() - self.start
-        line = (f"{self.label:<14} [{'#' * filled}{'.' * (self.width - filled)}] "
-                f"{done}/{total} {elapsed:6.1f}s")
-        if self.tty:
-            self.stream.write("\r" + line + ("\n" if done == total else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-
 def _executor(args):
     """(executor, closer) from --scheduler / --workers."""
     if args.scheduler:
@@ -95,8 +71,6 @@ def _executor(args):
             raise ValueError("--scheduler needs dask.distributed: pip install 'hopfield[dask]'") from None
         client = Client(args.scheduler)
         return client.get_executor(), client.close
-    if args.workers < 1:
-        raise ValueError(f"--workers must be >= 1; got {args.workers}")
     if args.workers == 1:
         from ..analysis import InProcessExecutor
 
@@ -108,8 +82,8 @@ def _executor(args):
     return pool, pool.shutdown
 
 
-def run(args) -> int:
-    """Measure the curves, write CSV and PNG, print a summary."""
+def _check(args):
+    """Every option, before any work: (rules, loads)."""
     import hopfield as hf
 
     rules = [r.strip() for r in args.rules.split(",") if r.strip()]
@@ -117,8 +91,24 @@ def run(args) -> int:
         raise ValueError("--rules is empty")
     for r in rules:
         if r not in hf.rules.RULES:
-            raise ValueError(f"unknown rule {r!r}; choose from {', '.join(hf.rules.RULES)}")
+            raise ValueError(f"--rules: unknown rule {r!r}; choose from {', '.join(hf.rules.RULES)}")
+    check_flag(args.neurons, "neurons", minimum=2)
+    check_flag(args.trials, "trials", minimum=1)
+    check_flag(args.noise, "noise", minimum=0, below=1)
+    check_flag(args.probes_per_trial, "probes-per-trial", minimum=1)
+    check_flag(args.workers, "workers", minimum=1)
     loads = parse_loads(args.loads)
+    if loads.size == 0 or not ((loads > 0).all() and (loads * args.neurons >= 0.5).all()):
+        raise ValueError(f"--loads must be positive and give at least one pattern at "
+                         f"--neurons {args.neurons}; got {args.loads!r}.")
+    return rules, loads
+
+
+def run(args) -> int:
+    """Measure the curves, write CSV and PNG, print a summary."""
+    import hopfield as hf
+
+    rules, loads = _check(args)
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     executor, close = _executor(args)

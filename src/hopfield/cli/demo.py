@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
+
+from ._common import HelpFormatter, add_figure_args, check_flag, figure_target
 
 DEFAULT_LETTERS = "TIUZ"
 
@@ -19,7 +18,7 @@ def add_parser(sub) -> None:
         "default: letters are strongly correlated, which defeats Hebb), flip a fraction of each "
         "letter's pixels, recall, and print probe / recalled / target grids with "
         "the overlap and energy. Also writes a PNG figure.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument("--letters", default=DEFAULT_LETTERS, help="letters to store (A–Z)")
     p.add_argument("--noise", type=float, default=0.2, help="fraction of pixels flipped per probe")
@@ -29,7 +28,7 @@ def add_parser(sub) -> None:
                    help="learning rule")
     p.add_argument("--scale", type=int, default=1, help="enlarge each 7×7 letter by this factor")
     p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument("--output", default="hopfield_demo.png", help="PNG figure path ('' for none)")
+    add_figure_args(p, "hopfield_demo.png")
     p.set_defaults(run=run)
 
 
@@ -41,6 +40,9 @@ def run(args) -> int:
     """Run the demo."""
     import hopfield as hf
 
+    check_flag(args.noise, "noise", minimum=0, maximum=1)
+    check_flag(args.scale, "scale", minimum=1)
+    path = figure_target(args)
     letters = args.letters.upper()
     data = hf.datasets.letters(letters, scale=args.scale)
     rng = np.random.default_rng(args.seed)
@@ -66,8 +68,7 @@ def run(args) -> int:
         print()
     exact = int(np.sum(np.all(res.states == data.patterns, axis=1)))
     print(f"{exact}/{len(letters)} letters recalled exactly.")
-    if args.output:
-        path = Path(args.output)
+    if path is not None:
         traces = [t[: n + 1] for t, n in zip(res.energy_trace, res.sweeps, strict=True)]
         hf.plot.recall_figure(data.patterns, probes, res.states, data.shape, names=data.names,
                               energy_traces=traces, path=path)

@@ -3,8 +3,9 @@ Hopfield-dynamics annealing, compared with the best-known value, with a PNG of t
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+
+from ._common import HelpFormatter, add_figure_args, check_flag, figure_target
 
 
 def add_parser(sub) -> None:
@@ -17,7 +18,7 @@ def add_parser(sub) -> None:
         "network (Metropolis flips by default), each finished by a 1-flip descent. Prints the best "
         "value, the gap to --best-known and writes a PNG (best value over time, and the cut drawn "
         "on small graphs).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument("instance", nargs="?", default=None, help="G-set graph file (i j w lines)")
     p.add_argument("--qubo", default=None, metavar="FILE",
@@ -28,15 +29,27 @@ def add_parser(sub) -> None:
                    help="random graph: edge weights 1 or random ±1")
     p.add_argument("--method", choices=("metropolis", "glauber", "mean-field", "descent"),
                    default="metropolis", help="solver (see hopfield.optimize.METHODS)")
-    p.add_argument("--time-limit", type=float, default=1.0, help="seconds (0 for one round)")
+    p.add_argument("--time-limit", type=float, default=1.0, help="seconds (0: one round of --steps)")
     p.add_argument("--steps", type=int, default=None,
                    help="sweeps per replica (default: fit the time limit)")
     p.add_argument("--replicas", type=int, default=8, help="replicas per round")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--best-known", type=float, default=None,
                    help="known optimum: print the gap to it")
-    p.add_argument("--output", default="hopfield_maxcut.png", help="PNG path ('' for none)")
+    add_figure_args(p, "hopfield_maxcut.png")
     p.set_defaults(run=run)
+
+
+def _check(args) -> None:
+    if args.qubo is not None and args.instance is not None:
+        raise ValueError("give a graph instance or --qubo, not both")
+    check_flag(args.nodes, "nodes", minimum=2)
+    check_flag(args.density, "density", above=0, maximum=1)
+    check_flag(args.time_limit, "time-limit", minimum=0)
+    check_flag(args.steps, "steps", minimum=1)
+    check_flag(args.replicas, "replicas", minimum=1)
+    check_flag(args.best_known, "best-known")
+    figure_target(args)
 
 
 def run(args) -> int:
@@ -46,8 +59,7 @@ def run(args) -> int:
     import hopfield as hf
     from hopfield import optimize as opt
 
-    if args.time_limit < 0:
-        raise ValueError("--time-limit must be >= 0")
+    _check(args)
     time_limit = args.time_limit if args.time_limit > 0 else None
     if time_limit is None and args.steps is None:
         args.steps = 1000
@@ -56,8 +68,6 @@ def run(args) -> int:
     print("Preparing the solver kernels (compiled once, then cached)...", flush=True)
     graph = None
     if args.qubo is not None:
-        if args.instance is not None:
-            raise ValueError("give a graph instance or --qubo, not both")
         q = opt.read_beasley(args.qubo)
         opt.solve_qubo(q, steps=2, replicas=1, rng=0)
         name = Path(args.qubo).name
@@ -89,8 +99,8 @@ def run(args) -> int:
         rel = 100.0 * gap / abs(bk) if bk else float("nan")
         status = "reached" if gap <= 0 else "not reached"
         print(f"best known {bk:g}: gap {gap:g} ({rel:.3f} %), {status}")
-    if args.output:
-        path = Path(args.output)
+    path = figure_target(args)
+    if path is not None:
         hf.plot.maxcut_figure(res, graph, best_known=args.best_known, path=path)
         print(f"Figure written to {path}")
     return 0
