@@ -172,17 +172,31 @@ class Coupling:
     def from_weights(cls, w: np.ndarray, theta: np.ndarray, precision: str = "float64",
                      field: Callable | None = None) -> Coupling:
         """Float couplings from clean float64 ``w`` and ``theta`` (float32 weights if asked)."""
+        kind = "float32" if precision == "float32" else "float64"
+        return cls.build(w, theta, TIE_RTOL[kind], field=field,
+                         dtype=np.float32 if kind == "float32" else None)
+
+    @classmethod
+    def build(cls, w: np.ndarray, theta: np.ndarray, tie_rtol: float, *,
+              field: Callable | None = None, dtype=None) -> Coupling:
+        r"""Couplings of clean float (or complex) ``w`` used as given, with the tie tolerance
+        :math:`\epsilon_i` = ``tie_rtol`` :math:`(\sum_j |w_{ij}| + |\theta_i|)`; the kernel reads
+        Wᵀ in ``dtype`` (default: that of ``w``)."""
         symmetric = bool(np.array_equal(w, w.T))
         wt = w if symmetric else np.ascontiguousarray(w.T)
-        kind = "float32" if precision == "float32" else "float64"
-        if kind == "float32":
-            wt = wt.astype(np.float32)
-        eps = TIE_RTOL[kind] * (np.abs(w).sum(axis=1) + np.abs(theta))
+        if dtype is not None:
+            wt = wt.astype(dtype)
+        eps = tie_rtol * (np.abs(w).sum(axis=1) + np.abs(theta))
         if field is None:
             def field(s):
-                return s.astype(np.float64) @ w.T - theta
+                return s @ w.T - theta
         return cls(w.shape[0], 1.0, False, theta, eps, np.ascontiguousarray(np.diag(w)),
                    symmetric, field, 0, lambda: wt, None, 0, lambda: True)
+
+    @property
+    def wt(self) -> np.ndarray:
+        """Wᵀ in kernel units (formed on first use for integer couplings)."""
+        return self.weights_t()
 
     @classmethod
     def from_hebb(cls, x: np.ndarray, scale: float, zero_diagonal: bool, theta: np.ndarray,
