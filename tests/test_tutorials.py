@@ -154,3 +154,14 @@ def test_every_tutorial_is_listed_and_written_where_output_says(tmp_path, monkey
     _main("letters_ti", monkeypatch)(["--output", str(tmp_path / "figs")])
     assert (tmp_path / "figs" / "letters_ti.png").read_bytes()[:4] == PNG  # a folder: <name>.png
     assert not (tmp_path / "figs" / ".png").exists()
+
+
+def test_sequences(tmp_path, monkeypatch):
+    result = _main("sequences", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    assert all(period == length and transient <= 1
+               for length, (transient, period) in result["periods"].items())
+    assert result["replay"].period == 6
+    assert result["fast"].visits.tolist()[:7] == [0, 1, 2, 3, 4, 5, 0]
+    assert result["stuck"].visits.tolist() == [0]  # λ < 1: no transition
+    np.testing.assert_allclose(result["dwell"]["delay"], result["taus"], atol=1)  # dwell = τ

@@ -16,6 +16,7 @@ from .dense import DenseAssociativeMemory
 from .io import load, save
 from .modern import ModernHopfieldNetwork
 from .phasor import PhasorHopfieldNetwork
+from .sequence import SequenceMemory
 
 
 def _version() -> str:
@@ -39,6 +40,7 @@ __all__ = [
     "ModernHopfieldNetwork",
     "PhasorHopfieldNetwork",
     "RecallResult",
+    "SequenceMemory",
     "__version__",
     "analysis",
     "cuts",
