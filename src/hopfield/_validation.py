@@ -14,26 +14,62 @@ import numpy as np
 
 __all__ = [
     "check_bipolar",
+    "check_bool",
+    "check_budget",
     "check_finite_array",
+    "check_finite_result",
     "check_option",
     "check_patterns",
     "check_rng",
     "check_scalar",
+    "check_schedule",
     "check_states",
     "check_thresholds",
+    "check_trace_size",
     "check_weights",
 ]
+
+
+#: the largest iteration budget any loop accepts: far beyond any run that converges, small enough
+#: that a typo (``max_sweeps=10**12``) is refused at once instead of running for days
+MAX_BUDGET = 10**7
 
 
 def check_rng(rng: int | np.random.Generator | None) -> np.random.Generator:
     """Normalise ``rng`` (SPEC 7): a Generator passes through, anything else seeds a new one."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is not None and not isinstance(rng, numbers.Integral | np.random.SeedSequence):
+    if isinstance(rng, bool | np.bool_) or (
+        rng is not None and not isinstance(rng, numbers.Integral | np.random.SeedSequence)
+    ):
         raise TypeError(
             f"`rng` must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}."
         )
+    if isinstance(rng, numbers.Integral) and rng < 0:
+        raise ValueError(f"`rng` == {rng}: a seed must be a non-negative integer.")
     return np.random.default_rng(rng)
+
+
+def check_bool(x, name: str) -> bool:
+    """A real flag: ``True``/``False`` (or a NumPy bool), never a truthy string or number."""
+    if not isinstance(x, bool | np.bool_):
+        raise TypeError(f"`{name}` must be True or False; got {type(x).__name__} {x!r}.")
+    return bool(x)
+
+
+def check_budget(x, name: str, *, min_val: int = 1, max_val: int = MAX_BUDGET) -> int:
+    """An iteration budget: an int in [min_val, max_val] (:data:`MAX_BUDGET` by default).
+
+    Loops that record one entry per step allocate as they go, but a budget is also work: a bound
+    keeps a typo from running for days with no way to tell it from progress.
+    """
+    check_scalar(x, name, numbers.Integral, min_val=min_val)
+    if x > max_val:
+        raise ValueError(
+            f"`{name}` == {x} is beyond the largest supported budget {max_val:.0e}; runs that need "
+            "more steps than that should be split into several calls."
+        )
+    return int(x)
 
 
 def check_scalar(
@@ -45,17 +81,25 @@ def check_scalar(
     max_val: float | None = None,
     include_min: bool = True,
     include_max: bool = True,
+    allow_inf: bool = False,
 ):
-    """Check a scalar's type and bounds; the message quotes the value (sklearn's ``check_scalar``)."""
-    if isinstance(x, bool) or not isinstance(x, target_type):
+    """Check a scalar's type and bounds; the message quotes the value (sklearn's ``check_scalar``).
+
+    NaN is always refused, and so is ±inf unless ``allow_inf`` (for the few arguments where an
+    infinite value has a meaning, such as "no time limit").
+    """
+    if isinstance(x, bool | np.bool_) or not isinstance(x, target_type):
         wanted = (
             " or ".join(t.__name__ for t in target_type)
             if isinstance(target_type, tuple)
             else target_type.__name__
         )
-        raise TypeError(f"`{name}` must be an instance of {wanted}, not {type(x).__name__}.")
-    if isinstance(x, numbers.Real) and not np.isfinite(x) and (min_val is not None or max_val is not None):
-        if not ((x == np.inf and max_val is None) or (x == -np.inf and min_val is None)):
+        hint = " (a real number; the maths here is real)" if isinstance(x, numbers.Complex) else ""
+        raise TypeError(f"`{name}` must be an instance of {wanted}{hint}, not {type(x).__name__}.")
+    if isinstance(x, numbers.Real) and not isinstance(x, numbers.Integral):
+        if np.isnan(x):
+            raise ValueError(f"`{name}` is NaN; it must be a number.")
+        if np.isinf(x) and not allow_inf:
             raise ValueError(f"`{name}` == {x}, must be finite.")
     if min_val is not None and (x < min_val or (x == min_val and not include_min)):
         op = ">=" if include_min else ">"
@@ -84,11 +128,15 @@ def check_finite_array(
     dtype=np.float64,
     allow_empty: bool = False,
 ) -> np.ndarray:
-    """Convert to a new (never aliased) finite ``dtype`` array of the given rank."""
-    try:
-        arr = np.array(x, dtype=dtype, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"`{name}` must be a numeric array; got {type(x).__name__}: {exc}") from None
+    """Convert to a new (never aliased) finite ``dtype`` array of the given rank.
+
+    Only booleans, integers and reals convert: complex input is refused (the maths is real and a
+    cast would drop the imaginary part), and so are strings and objects.
+    """
+    arr = _as_real(x, name)
+    if arr.dtype == bool:
+        raise TypeError(f"`{name}` must hold numbers, not booleans; got {x!r:.60}.")
+    arr = np.array(arr, dtype=dtype, copy=True)
     if ndim is not None:
         ndims = (ndim,) if isinstance(ndim, int) else ndim
         if arr.ndim not in ndims:
@@ -102,24 +150,67 @@ def check_finite_array(
     return arr
 
 
-def _as_numeric(x, name: str) -> np.ndarray:
+def _as_real(x, name: str) -> np.ndarray:
+    """``x`` as an array of bools, integers or reals, refusing complex, strings and objects."""
     if isinstance(x, np.ndarray):
         arr = x
     else:
         try:
             arr = np.asarray(x)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"`{name}` must be an array; got {type(x).__name__}: {exc}") from None
-    if arr.dtype == bool:
-        return arr.astype(np.int8)
-    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
-        raise TypeError(f"`{name}` must hold numbers; got dtype {arr.dtype}.")
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise TypeError(f"`{name}` must be a numeric array; got {type(x).__name__}: {exc}") from None
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(
+            f"`{name}` is complex ({arr.dtype}); the maths here is real. Pass the real part "
+            "explicitly (`x.real`) if that is what you mean."
+        )
+    if arr.dtype != bool and not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise TypeError(f"`{name}` must be a numeric array; got dtype {arr.dtype}.")
     return arr
+
+
+#: the most entries a recorded trace (energy per sweep, trajectory per step) may hold: 2**27
+#: float64 values, 1 GiB; beyond it the budget, the batch or the recording interval must shrink
+MAX_TRACE_ENTRIES = 2**27
+
+
+def check_trace_size(n_entries: int, budget_name: str, fix: str = "") -> None:
+    """Refuse a recording that would need more than :data:`MAX_TRACE_ENTRIES` values up front."""
+    if n_entries > MAX_TRACE_ENTRIES:
+        raise ValueError(
+            f"recording {n_entries:.3g} values ({n_entries * 8 / 2**30:.3g} GiB) is more than the "
+            f"{MAX_TRACE_ENTRIES * 8 / 2**30:.0f} GiB limit; lower `{budget_name}`{fix}."
+        )
+
+
+def check_schedule(x, name: str = "temperature") -> float | np.ndarray:
+    """A non-negative finite scalar, or a non-empty 1-D array of them (one value per sweep)."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        return float(check_scalar(x, name, numbers.Real, min_val=0.0))
+    arr = check_finite_array(x, name, ndim=(0, 1))
+    if np.any(arr < 0):
+        raise ValueError(f"`{name}` must be >= 0; got min {arr.min():g}.")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def check_finite_result(x, what: str, fix: str = "") -> None:
+    """Refuse a computed result that went NaN or inf, instead of reporting it as a success.
+
+    ``what`` says what was computed (e.g. "the MacKay weights"), ``fix`` which argument to change.
+    """
+    arr = np.asarray(x)
+    if np.issubdtype(arr.dtype, np.inexact) and not np.all(np.isfinite(arr)):
+        bad = "NaN" if np.isnan(arr).any() else "inf"
+        raise ValueError(f"{what} contain {bad}: the computation diverged. {fix}".rstrip())
 
 
 def check_bipolar(x, name: str, *, binary: bool = False) -> np.ndarray:
     """Return a new int8 copy of ``x`` after checking every entry is ±1 (or 0/1 if ``binary``)."""
-    arr = _as_numeric(x, name)
+    arr = _as_real(x, name)
+    if arr.dtype == bool:
+        arr = arr.astype(np.int8)
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):
         bad = "NaN" if np.isnan(arr).any() else "inf"
         raise ValueError(f"`{name}` contains {bad}; states must be {'0/1' if binary else '±1'}.")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_finite_array, check_patterns, check_scalar, check_states
+from ._validation import check_budget, check_trace_size, check_finite_array, check_patterns, check_scalar, check_states
 
 __all__ = ["BAMResult", "BidirectionalAssociativeMemory"]
 
@@ -175,7 +175,7 @@ class BidirectionalAssociativeMemory:
         if not self._has_weights:
             raise ValueError("this BAM has no weights yet: call `store(x, y)` before `recall`, or build "
                              "it with `BidirectionalAssociativeMemory.from_weights(W)`.")
-        check_scalar(max_iter, "max_iter", numbers.Integral, min_val=1)
+        check_budget(max_iter, "max_iter")
         if x is None and y is None:
             raise ValueError("give a cue: `x`, `y` or both.")
         xs = ys = None
@@ -193,6 +193,7 @@ class BidirectionalAssociativeMemory:
             ys = _sgn(xs.astype(np.float64) @ self._w.T, np.ones((xs.shape[0], self.n_y), np.int8))
         xs, ys = xs.astype(np.int8), ys.astype(np.int8)
         batch = xs.shape[0]
+        check_trace_size(batch * (2 * max_iter + 1), "max_iter", " or the batch size")
         trace = np.empty((batch, 2 * max_iter + 1))
         e = self._energy(xs.astype(np.float64), ys.astype(np.float64))
         trace[:, 0] = e

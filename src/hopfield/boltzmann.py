@@ -26,6 +26,7 @@ import numpy as np
 
 from ._results import SummaryRepr
 from ._validation import (
+    check_budget,
     check_finite_array,
     check_option,
     check_patterns,
@@ -218,11 +219,11 @@ class BoltzmannMachine:
             self._check_exact()
         if n_iter is None:
             n_iter = 2000 if method == "exact" else 1000
-        check_scalar(n_iter, "n_iter", numbers.Integral, min_val=1)
+        check_budget(n_iter, "n_iter")
         check_scalar(learning_rate, "learning_rate", numbers.Real, min_val=0.0, include_min=False)
         check_scalar(tol, "tol", numbers.Real, min_val=0.0)
-        check_scalar(n_chains, "n_chains", numbers.Integral, min_val=1)
-        check_scalar(gibbs_sweeps, "gibbs_sweeps", numbers.Integral, min_val=1)
+        check_budget(n_chains, "n_chains")
+        check_budget(gibbs_sweeps, "gibbs_sweeps")
         check_scalar(l2, "l2", numbers.Real, min_val=0.0)
         gen = check_rng(rng)
         c_data = x.T @ x / x.shape[0]

@@ -31,12 +31,16 @@ import numpy as np
 
 from ._results import SummaryRepr
 from ._validation import (
+    check_bool,
+    check_budget,
     check_option,
     check_patterns,
     check_rng,
     check_scalar,
+    check_schedule,
     check_states,
     check_thresholds,
+    check_trace_size,
     check_weights,
 )
 from .dynamics import UPDATES, AbstractUpdate
@@ -474,13 +478,16 @@ class HopfieldNetwork:
                              "or build it with `HopfieldNetwork.from_weights(W)`.")
         schedule = _resolve_update(update)
         check_option(tie, "tie", _TIES)
-        check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)
+        check_budget(max_sweeps, "max_sweeps")
+        trace = check_bool(trace, "trace")
         betas = _betas(temperature, max_sweeps, binary=self.is_binary)
+        if trace:
+            check_trace_size(s.shape[0] * (len(betas) + 1), "max_sweeps", " or the batch size")
         mask = _clamp_mask(clamp, s.shape)
         coupling = self._coupling()
         raw = schedule.run(
             coupling, self._extra_theta, coupling.field, s, mask, _TIES[tie],
-            betas, check_rng(rng), bool(trace),
+            betas, check_rng(rng), trace,
         )
         energy = self._energy_to_own(raw.energy)
         etrace = None if raw.trace is None else self._energy_to_own(raw.trace)
@@ -556,15 +563,9 @@ def _resolve_update(update) -> AbstractUpdate:
 
 def _betas(temperature, max_sweeps: int, *, binary: bool) -> np.ndarray:
     """One inverse temperature per sweep (bipolar units), inf for zero temperature."""
-    temps = np.array(temperature, dtype=np.float64)
-    if temps.ndim == 0:
-        temps = np.full(max_sweeps, float(temps))
-    elif temps.ndim != 1 or temps.size == 0:
-        raise ValueError(
-            f"`temperature` must be a float or a non-empty 1-D schedule; got shape {temps.shape}."
-        )
-    if not np.all(np.isfinite(temps)) or np.any(temps < 0):
-        raise ValueError("`temperature` must be finite and >= 0.")
+    temps = check_schedule(temperature, "temperature")
+    if np.ndim(temps) == 0:
+        temps = np.full(max_sweeps, temps)
     if binary:
         temps = 2.0 * temps
     with np.errstate(divide="ignore"):

@@ -41,11 +41,14 @@ import numpy as np
 
 from ._results import SummaryRepr
 from ._validation import (
+    MAX_BUDGET,
+    check_budget,
     check_finite_array,
     check_option,
     check_rng,
     check_scalar,
     check_thresholds,
+    check_trace_size,
     check_weights,
 )
 
@@ -511,6 +514,10 @@ class ContinuousHopfieldNetwork:
 
     def _integrate(self, rhs, y0, single, t0, t1, n_steps, dt, method, save_every, rtol, atol,
                    *, kind):
+        check_trace_size((n_steps // save_every + 2) * y0.size, "steps", " or raise `save_every`")
+        if method != "euler":
+            check_scalar(rtol, "rtol", numbers.Real, min_val=100 * np.finfo(float).eps)  # solve_ivp's floor
+            check_scalar(atol, "atol", numbers.Real, min_val=0.0)
         keep = list(range(0, n_steps + 1, save_every))
         if keep[-1] != n_steps:
             keep.append(n_steps)
@@ -521,11 +528,15 @@ class ContinuousHopfieldNetwork:
             y = y0.copy()
             out[0] = y
             k = 1
-            for step in range(1, n_steps + 1):
-                y = y + h * rhs(y)
-                if k < len(keep) and step == keep[k]:
-                    out[k] = y
-                    k += 1
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence -> status -1 below
+                for step in range(1, n_steps + 1):
+                    y = y + h * rhs(y)
+                    if k < len(keep) and step == keep[k]:
+                        out[k] = y
+                        k += 1
+                    if not np.isfinite(y).all():
+                        out[k:] = np.nan
+                        break
             status, nfev = 0, n_steps
             if not np.all(np.isfinite(out)):
                 status = -1
@@ -593,12 +604,14 @@ class ContinuousHopfieldNetwork:
         IterateResult
         """
         v, single = self._check_v(V0, "V0", open_range=False)
-        check_scalar(max_steps, "max_steps", numbers.Integral, min_val=1)
+        check_budget(max_steps, "max_steps")
         check_option(update, "update", ("sync", "async"))
         check_scalar(tol, "tol", numbers.Real, min_val=0.0)
         gen = check_rng(rng)
         batch, n = v.shape
         track = self._symmetric
+        if track:
+            check_trace_size(batch * (max_steps + 1), "max_steps", " or the batch size")
         energies = np.empty((batch, max_steps + 1)) if track else None
         if track:
             energies[:, 0] = self._energy_v(v)
@@ -667,7 +680,7 @@ def _resolve_activation(activation) -> AbstractActivation:
 def _time_grid(t_span, steps, dt):
     check_scalar(dt, "dt", numbers.Real, min_val=0.0, include_min=False)
     if steps is not None:
-        check_scalar(steps, "steps", numbers.Integral, min_val=1)
+        check_budget(steps, "steps")
     if t_span is None:
         if steps is None:
             raise ValueError("give `t_span` (t0, t1) or `steps` (number of steps of size dt).")
@@ -678,5 +691,10 @@ def _time_grid(t_span, steps, dt):
         raise TypeError(f"`t_span` must be a pair (t0, t1); got {t_span!r}.") from None
     if not (np.isfinite(t0) and np.isfinite(t1) and t1 > t0):
         raise ValueError(f"`t_span` must be finite with t1 > t0; got {t_span!r}.")
-    n = int(steps) if steps is not None else max(1, int(np.ceil((t1 - t0) / dt - 1e-9)))
-    return t0, t1, n
+    if steps is not None:
+        return t0, t1, int(steps)
+    n = (t1 - t0) / dt
+    if n > MAX_BUDGET:
+        raise ValueError(f"`t_span` / `dt` = {n:.3g} steps is beyond the largest supported budget "
+                         f"{MAX_BUDGET:.0e}; raise `dt` or shorten `t_span`.")
+    return t0, t1, max(1, int(np.ceil(n - 1e-9)))

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_finite_array, check_option, check_rng, check_scalar
+from ._validation import check_budget, check_finite_array, check_option, check_rng, check_scalar
 
 __all__ = ["DAMClassifier", "TrainingHistory", "load_digits"]
 
@@ -429,7 +429,7 @@ class DAMClassifier:
         """
         self._validate_params()
         epochs = self.epochs if epochs is None else epochs
-        check_scalar(epochs, "epochs", numbers.Integral, min_val=1)
+        check_budget(epochs, "epochs")
         x = self._check_x(X, fitting=True)
         labels = self._check_y(y, x.shape[0])
         classes = np.unique(labels)

@@ -100,13 +100,28 @@ def _parse(table: str) -> dict[str, np.ndarray]:
     return glyphs
 
 
+class UnknownGlyphError(KeyError, ValueError):
+    """A requested glyph does not exist (a KeyError for lookups, a ValueError for bad ``names``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+#: the largest enlargement: a 7×7 glyph becomes 700×700 (490,000 neurons)
+MAX_SCALE = 100
+
+
 def _build(table: str, names, scale: int) -> PatternSet:
-    check_scalar(scale, "scale", numbers.Integral, min_val=1)
+    check_scalar(scale, "scale", numbers.Integral, min_val=1, max_val=MAX_SCALE)
     glyphs = _parse(table)
+    if names is not None and not isinstance(names, str):
+        raise TypeError(f"`names` must be a string of glyph names such as 'TI'; got {type(names).__name__}.")
     names = tuple(glyphs) if names is None else tuple(names)
+    if not names:
+        raise ValueError("`names` is empty; name at least one glyph (or pass None for all).")
     missing = [n for n in names if n not in glyphs]
     if missing:
-        raise KeyError(f"no glyph for {missing}; have {''.join(glyphs)}.")
+        raise UnknownGlyphError(f"`names`: no glyph for {missing}; have {''.join(glyphs)}.")
     imgs = [np.kron(glyphs[n], np.ones((scale, scale), dtype=np.int8)) for n in names]
     shape = imgs[0].shape
     return PatternSet(np.stack([i.ravel() for i in imgs]).astype(np.int8), names, shape)
@@ -128,12 +143,12 @@ def letters(names: str | None = None, *, scale: int = 1) -> PatternSet:
     >>> ti.patterns.shape, ti.shape
     ((2, 49), (7, 7))
     """
-    return _build(_LETTERS, None if names is None else list(names), scale)
+    return _build(_LETTERS, names, scale)
 
 
 def digits(names: str | None = None, *, scale: int = 1) -> PatternSet:
     """Bitmaps of the digits 0–9 (7×7 each, ``scale``-fold enlarged)."""
-    return _build(_DIGITS, None if names is None else list(names), scale)
+    return _build(_DIGITS, names, scale)
 
 
 def shapes(size: int = 8) -> PatternSet:

@@ -32,7 +32,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_option, check_patterns, check_rng, check_scalar, check_states
+from ._validation import (
+    check_bool,
+    check_budget,
+    check_option,
+    check_patterns,
+    check_rng,
+    check_scalar,
+    check_states,
+    check_trace_size,
+)
 from .classical import RecallResult, _clamp_mask
 
 __all__ = [
@@ -318,6 +327,11 @@ class DenseAssociativeMemory:
         x = np.arange(-big_n - 2, big_n + 3)
         if self._func is None:
             power = self._n
+            if power * math.log2(big_n + 2) >= 1023:  # refuse before building huge exact integers
+                raise ValueError(
+                    f"F(x) = x^{power} overflows float64 at x = N = {big_n}; use a smaller `n` "
+                    f"(at most {math.floor(1023 / math.log2(big_n + 2)) - 1} here, or F='exponential')."
+                )
             rect = self._name == "rectified"
             vals = [0 if (rect and v < 0) else int(v) ** power for v in x.tolist()]
             p_int = [vals[j] - vals[j - 2] for j in range(2, 2 * big_n + 3)]
@@ -487,13 +501,16 @@ class DenseAssociativeMemory:
         s, single = self._states(probes, "probes")
         check_option(update, "update", _UPDATES)
         check_option(tie, "tie", _TIES)
-        check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)
+        check_budget(max_sweeps, "max_sweeps")
+        trace = check_bool(trace, "trace")
+        if trace:
+            check_trace_size(s.shape[0] * (max_sweeps + 1), "max_sweeps", " or the batch size")
         mask = _clamp_mask(clamp, s.shape)
         gen = check_rng(rng)
         if update == "sync":
-            raw = self._run_sync(s, mask, _TIES[tie], int(max_sweeps), bool(trace))
+            raw = self._run_sync(s, mask, _TIES[tie], int(max_sweeps), trace)
         else:
-            raw = self._run_async(s, mask, _TIES[tie], int(max_sweeps), bool(trace), gen,
+            raw = self._run_async(s, mask, _TIES[tie], int(max_sweeps), trace, gen,
                                   fixed=update == "sequential")
         states, converged, sweeps, cycle, energy, flips, etrace = raw
         bad = np.flatnonzero(cycle != 1)

@@ -23,7 +23,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_finite_array, check_option, check_scalar, check_thresholds
+from ._validation import check_bipolar, check_finite_array, check_option, check_scalar, check_thresholds
 
 __all__ = ["binary_temperature", "bipolar_temperature", "from_ising", "ising_energy", "to_ising"]
 
@@ -117,7 +117,9 @@ def from_ising(couplings, fields=None, *, states: str = "bipolar"):
 def ising_energy(couplings, fields, spins) -> np.ndarray | float:
     """:math:`H(s) = -\\sum_{i<j} J_{ij} s_i s_j - \\sum_i h_i s_i` for one state or a batch."""
     jm = check_finite_array(couplings, "couplings", ndim=2)
-    s = check_finite_array(spins, "spins", ndim=(1, 2))
+    s = check_bipolar(spins, "spins").astype(np.float64)
+    if s.ndim not in (1, 2):
+        raise ValueError(f"`spins` must be 1-D or 2-D; got shape {s.shape}.")
     h = check_thresholds(fields, jm.shape[0], "fields")
     if jm.shape != (s.shape[-1], s.shape[-1]):
         raise ValueError(f"`couplings` has shape {jm.shape} but `spins` have {s.shape[-1]} entries.")

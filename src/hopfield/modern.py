@@ -41,7 +41,7 @@ import numpy as np
 
 from . import _array_api as aa
 from ._results import SummaryRepr
-from ._validation import check_scalar
+from ._validation import check_budget, check_scalar
 
 __all__ = [
     "CapacityBound",
@@ -707,8 +707,8 @@ class ModernHopfieldNetwork:
         s, x, xp, single = self._prepare(queries, "queries")
         cs = _check_chunk_size(chunk_size)
         if steps is not None:
-            check_scalar(steps, "steps", numbers.Integral, min_val=0)
-        check_scalar(max_steps, "max_steps", numbers.Integral, min_val=1)
+            check_budget(steps, "steps", min_val=0)
+        check_budget(max_steps, "max_steps")
         if check_every is not None:
             check_scalar(check_every, "check_every", numbers.Integral, min_val=1)
         if not isinstance(energy, bool | np.bool_):
@@ -804,7 +804,8 @@ class ModernHopfieldNetwork:
                         xp.full_like(dist, float(fixed_point_distance)))
         m = self.max_norm
         n = self.n_patterns
-        bound = 2.0 * (n - 1) * m * xp.exp(-self._beta * (delta - 2.0 * dist * m))
+        with np.errstate(over="ignore"):  # a vacuous bound is +inf, not a warning
+            bound = 2.0 * (n - 1) * m * xp.exp(-self._beta * (delta - 2.0 * dist * m))
         return bound[0] if single else bound
 
     def fixed_point_error_bound(self):
@@ -844,6 +845,9 @@ class ModernHopfieldNetwork:
         -------
         FixedPointClass
         """
+        check_budget(max_steps, "max_steps")
+        if steps is not None:
+            check_budget(steps, "steps", min_val=0)
         if steps == 0:
             p = self.attention(queries)
         else:

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_bipolar, check_rng, check_scalar
+from ._validation import check_bipolar, check_finite_array, check_rng, check_scalar
 
 __all__ = [
     "flip",
@@ -104,8 +104,8 @@ def flip(states, fraction: float | None = None, *, n_flips: int | None = None, r
     arr = check_bipolar(states, "states")
     single = arr.ndim == 1
     arr2 = np.atleast_2d(arr)
-    if arr2.ndim != 2:
-        raise ValueError(f"`states` must be 1-D or 2-D; got shape {arr.shape}.")
+    if arr.ndim not in (1, 2) or arr.size == 0:
+        raise ValueError(f"`states` must be a non-empty 1-D or 2-D array; got shape {arr.shape}.")
     k = _n_changes(arr2.shape[1], fraction, n_flips, "flip")
     pos = _random_positions(arr2.shape[0], arr2.shape[1], k, check_rng(rng))
     rows = np.arange(arr2.shape[0])[:, None]
@@ -139,19 +139,15 @@ def mask(
     -------
     ndarray, a new array of the same shape (int8 for integer ``value``).
     """
-    arr = np.array(states, copy=True)
-    if arr.ndim not in (1, 2) or arr.size == 0:
-        raise ValueError(f"`states` must be a non-empty 1-D or 2-D array; got shape {arr.shape}.")
-    if np.issubdtype(arr.dtype, np.integer) and float(value).is_integer():
-        arr = arr.astype(np.int8)
-    else:
-        arr = arr.astype(np.float64)
+    arr = check_finite_array(states, "states", ndim=(1, 2), dtype=None)
+    check_scalar(value, "value", numbers.Real)
+    arr = arr.astype(_masked_dtype(arr, value))
     arr2 = np.atleast_2d(arr)
     n = arr2.shape[1]
     if (fraction is None) == (block is None):
         raise ValueError("give exactly one of `fraction` and `block` to mask.")
     if block is not None:
-        sl = block if isinstance(block, slice) else slice(*block)
+        sl = _check_block(block)
         start, stop, _ = sl.indices(n)
         if start >= stop:
             raise ValueError(f"`block` {block!r} selects no neurons out of {n}.")
@@ -163,10 +159,35 @@ def mask(
     return arr2[0] if arr.ndim == 1 else arr2
 
 
+def _masked_dtype(arr: np.ndarray, value) -> np.dtype:
+    """int8 for ±1-range integer states and an integer value, a wide enough integer type for other
+    integers (uint8 pixels stay 0..255), float64 otherwise."""
+    if not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == bool) or not float(value).is_integer():
+        return np.dtype(np.float64)
+    lo, hi = (int(arr.min()), int(arr.max())) if arr.size else (0, 0)
+    lo, hi = min(lo, int(value)), max(hi, int(value))
+    if -128 <= lo and hi <= 127:
+        return np.dtype(np.int8)
+    return np.result_type(np.min_scalar_type(lo), np.min_scalar_type(hi))
+
+
+def _check_block(block) -> slice:
+    if isinstance(block, slice):
+        parts = (block.start, block.stop, block.step)
+    elif isinstance(block, tuple | list) and len(block) == 2:
+        parts = tuple(block)
+    else:
+        raise TypeError(f"`block` must be a (start, stop) pair of ints or a slice; got {block!r}.")
+    for part in parts:
+        if part is not None and (isinstance(part, bool) or not isinstance(part, numbers.Integral)):
+            raise TypeError(f"`block` bounds must be ints (or None); got {block!r}.")
+    return block if isinstance(block, slice) else slice(*block)
+
+
 def gaussian_noise(x, sigma: float, *, rng=None) -> np.ndarray:
     """Return ``x + sigma * z`` with standard normal ``z`` (for continuous-valued patterns)."""
     check_scalar(sigma, "sigma", numbers.Real, min_val=0.0)
-    arr = np.array(x, dtype=np.float64, copy=True)
+    arr = check_finite_array(x, "x", allow_empty=True)
     return arr + sigma * check_rng(rng).standard_normal(arr.shape)
 
 
@@ -182,12 +203,10 @@ def to_bipolar(states) -> np.ndarray:
     return (2 * arr - 1).astype(np.int8)
 
 
-def _float_rows(x, name: str) -> np.ndarray:
-    arr = np.asarray(x, dtype=np.float64)
-    if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
+def _float_rows(x, name: str, dtype=np.float64) -> np.ndarray:
+    arr = check_finite_array(x, name, ndim=(1, 2), dtype=dtype)
+    if arr.shape[-1] == 0:
         raise ValueError(f"`{name}` must be a non-empty 1-D or 2-D array; got shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` contains NaN or inf.")
     return arr
 
 
@@ -225,7 +244,7 @@ def overlaps(patterns, states) -> np.ndarray:
 
 def hamming(a, b) -> np.ndarray | int:
     """Row-wise Hamming distance: the number of positions where ``a`` and ``b`` differ."""
-    a_, b_ = np.asarray(a), np.asarray(b)
+    a_, b_ = _float_rows(a, "a", dtype=None), _float_rows(b, "b", dtype=None)
     if a_.shape[-1] != b_.shape[-1]:
         raise ValueError(f"`a` and `b` have {a_.shape[-1]} and {b_.shape[-1]} neurons; they must match.")
     d = np.count_nonzero(a_ != b_, axis=-1)

@@ -14,7 +14,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import check_option, check_patterns, check_scalar, check_weights
+from ._validation import (
+    check_bool,
+    check_budget,
+    check_finite_result,
+    check_option,
+    check_patterns,
+    check_scalar,
+    check_weights,
+)
 
 __all__ = [
     "RULES",
@@ -61,12 +69,16 @@ def _mackay(x: np.ndarray, eta: float, alpha: float, n_iter: int) -> np.ndarray:
     xf = x.astype(np.float64)
     t = (xf + 1.0) / 2.0
     w = xf.T @ xf
-    for _ in range(n_iter):
-        np.fill_diagonal(w, 0.0)
-        err = t - _sigmoid(xf @ w)
-        g = xf.T @ err
-        g += g.T
-        w += eta * (g - alpha * w)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, by name
+        for _ in range(n_iter):
+            np.fill_diagonal(w, 0.0)
+            err = t - _sigmoid(xf @ w)
+            g = xf.T @ err
+            g += g.T
+            w += eta * (g - alpha * w)
+            if not np.isfinite(w).all():  # O(N²) against the O(PN²) step: stop at once
+                break
+    check_finite_result(w, "the MacKay weights", f"Lower `eta` (= {eta:g}) or `alpha` (= {alpha:g}).")
     np.fill_diagonal(w, 0.0)
     return w
 
@@ -230,7 +242,7 @@ class Hebb(AbstractRule):
         if normalize is None:
             normalize = "none"
         self.normalize = check_option(normalize, "normalize", _HEBB_NORMS)
-        self.zero_diagonal = bool(zero_diagonal)
+        self.zero_diagonal = check_bool(zero_diagonal, "zero_diagonal")
 
     def _weights(self, x):
         w = _hebb_sum(x) * _hebb_scale(self.normalize, x.shape[1], x.shape[0])
@@ -264,7 +276,7 @@ class Storkey(AbstractRule):
     name = "storkey"
 
     def __init__(self, *, zero_diagonal: bool = True):
-        self.zero_diagonal = bool(zero_diagonal)
+        self.zero_diagonal = check_bool(zero_diagonal, "zero_diagonal")
 
     def _weights(self, x):
         return self.extend(np.zeros((x.shape[1], x.shape[1])), x, 0)
@@ -289,7 +301,7 @@ class PseudoInverse(AbstractRule):
     name = "pseudoinverse"
 
     def __init__(self, *, zero_diagonal: bool = False):
-        self.zero_diagonal = bool(zero_diagonal)
+        self.zero_diagonal = check_bool(zero_diagonal, "zero_diagonal")
 
     def _weights(self, x):
         w = _projector(x)
@@ -309,7 +321,7 @@ class MacKay(AbstractRule):
     def __init__(self, *, eta: float = 0.01, alpha: float = 0.01, n_iter: int = 1000):
         self.eta = float(check_scalar(eta, "eta", numbers.Real, min_val=0.0, include_min=False))
         self.alpha = float(check_scalar(alpha, "alpha", numbers.Real, min_val=0.0))
-        self.n_iter = int(check_scalar(n_iter, "n_iter", numbers.Integral, min_val=0))
+        self.n_iter = check_budget(n_iter, "n_iter", min_val=0)
 
     def _weights(self, x):
         return _mackay(x, self.eta, self.alpha, self.n_iter)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_option, check_patterns, check_rng, check_scalar
+from .._validation import check_budget, check_option, check_patterns, check_rng, check_scalar
 from .spurious import classify
 
 __all__ = ["BasinRadii", "Survey", "basin_radius", "random_start_survey"]
@@ -99,9 +99,9 @@ def basin_radius(
     _check_net(net)
     check_scalar(probability, "probability", numbers.Real, min_val=0.0, max_val=1.0,
                  include_min=False)
-    check_scalar(trials, "trials", numbers.Integral, min_val=1)
+    check_budget(trials, "trials")
     check_option(update, "update", ("async", "sequential", "sync"))
-    check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)
+    check_budget(max_sweeps, "max_sweeps")
     gen = check_rng(rng)
     n = net.n_neurons
     if patterns is None:
@@ -205,7 +205,7 @@ def random_start_survey(
     _check_net(net)
     if net.n_patterns == 0:
         raise ValueError("`net` has no stored patterns; call net.store(patterns) first.")
-    check_scalar(n_starts, "n_starts", numbers.Integral, min_val=1)
+    check_budget(n_starts, "n_starts")
     check_option(update, "update", ("async", "sequential", "sync"))
     n = net.n_neurons
     near_d = n // 10 if near is None else near

@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_option, check_scalar
+from .._validation import check_budget, check_option, check_scalar
 from ..rules import RULES, AbstractRule
 
 __all__ = ["CapacityCurve", "InProcessExecutor", "capacity_curve"]
@@ -348,12 +348,12 @@ def capacity_curve(
         raise ValueError(f"`loads` must be a non-empty 1-D sequence of floats; got shape {alphas.shape}.")
     if not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
         raise ValueError("`loads` must be finite and > 0.")
-    check_scalar(trials, "trials", numbers.Integral, min_val=1)
+    check_budget(trials, "trials")
     check_scalar(noise, "noise", numbers.Real, min_val=0.0, max_val=1.0)
     check_option(update, "update", ("async", "sequential", "sync"))
-    check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)
+    check_budget(max_sweeps, "max_sweeps")
     if probes_per_trial is not None:
-        check_scalar(probes_per_trial, "probes_per_trial", numbers.Integral, min_val=1)
+        check_budget(probes_per_trial, "probes_per_trial")
     if executor is not None and not isinstance(executor, Executor):
         raise TypeError(f"`executor` must be a concurrent.futures.Executor; got {type(executor).__name__}.")
     if not isinstance(nested, bool):

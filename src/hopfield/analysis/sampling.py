@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_option, check_rng, check_scalar
+from .._validation import check_budget, check_option, check_rng, check_scalar
 
 __all__ = ["EquilibriumOverlap", "boltzmann_distribution", "equilibrium_overlap", "sample", "state_index"]
 
@@ -119,11 +119,11 @@ def sample(
     THEORY.md §4 (Glauber dynamics; Scholarpedia "Hopfield network").
     """
     _check_net(net)
-    check_scalar(n_samples, "n_samples", numbers.Integral, min_val=1)
+    check_budget(n_samples, "n_samples")
     check_scalar(temperature, "temperature", numbers.Real, min_val=0.0, include_min=False)
-    check_scalar(burn_in, "burn_in", numbers.Integral, min_val=0)
-    check_scalar(thin, "thin", numbers.Integral, min_val=1)
-    check_scalar(n_chains, "n_chains", numbers.Integral, min_val=1)
+    check_budget(burn_in, "burn_in", min_val=0)
+    check_budget(thin, "thin")
+    check_budget(n_chains, "n_chains")
     check_option(update, "update", ("async", "sequential"))
     gen = check_rng(rng)
     n = net.n_neurons
@@ -210,7 +210,7 @@ def equilibrium_overlap(
     """
     _check_net(net)
     check_option(start, "start", ("pattern", "random"))
-    check_scalar(n_chains, "n_chains", numbers.Integral, min_val=1)
+    check_budget(n_chains, "n_chains")
     xi, single = _states(net, pattern)
     if not single:
         raise ValueError(f"`pattern` must be one 1-D state; got shape {np.shape(pattern)}.")

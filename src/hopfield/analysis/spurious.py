@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_patterns, check_rng, check_scalar, check_states
+from .._validation import check_budget, check_patterns, check_rng, check_scalar, check_states
 from .theory import mixture_energy, mixture_overlap
 
 __all__ = ["Classification", "MixtureTable", "classify", "mixture_state", "mixture_table",
@@ -98,7 +98,7 @@ def symmetric_mixtures(patterns, k: int, *, signs: bool = True, max_count: int |
                  if signs else [(1,) * k])
     pairs = [(c, s) for c in combos for s in sign_sets]
     if max_count is not None:
-        check_scalar(max_count, "max_count", numbers.Integral, min_val=1)
+        check_budget(max_count, "max_count")
         if max_count < len(pairs):
             keep = np.sort(check_rng(rng).choice(len(pairs), size=max_count, replace=False))
             pairs = [pairs[i] for i in keep]

@@ -7,13 +7,12 @@ updates with symmetric W and non-negative diagonal end in a fixed point.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_option, check_scalar
+from .._validation import check_budget, check_option
 
 __all__ = ["Orbit", "orbit"]
 
@@ -55,7 +54,14 @@ def orbit(net, state, *, update: str = "sync", tie: str = "keep", max_steps: int
     """
     check_option(update, "update", ("sync", "sequential"))
     check_option(tie, "tie", ("keep", "+1"))
-    check_scalar(max_steps, "max_steps", numbers.Integral, min_val=1)
+    check_budget(max_steps, "max_steps")
+    from ..classical import HopfieldNetwork  # the orbit needs the pairwise weights W
+
+    if not isinstance(net, HopfieldNetwork):
+        raise TypeError(
+            f"`net` must be a HopfieldNetwork (orbits follow its pairwise weights); got "
+            f"{type(net).__name__}. For a DenseAssociativeMemory use its `recall`."
+        )
     s, single = net._to_bipolar(state, "state")
     if not single:
         raise ValueError(f"`state` must be one 1-D state; got shape {np.shape(state)}.")

@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_option, check_scalar
+from .._validation import check_budget, check_option, check_scalar
 
 __all__ = ["anneal", "constant"]
 
@@ -14,7 +14,7 @@ __all__ = ["anneal", "constant"]
 def constant(temperature: float, n_sweeps: int) -> np.ndarray:
     """The same temperature for ``n_sweeps`` sweeps."""
     check_scalar(temperature, "temperature", numbers.Real, min_val=0.0)
-    check_scalar(n_sweeps, "n_sweeps", numbers.Integral, min_val=1)
+    check_budget(n_sweeps, "n_sweeps")
     return np.full(n_sweeps, float(temperature))
 
 
@@ -29,8 +29,8 @@ def anneal(
     """
     check_scalar(t_start, "t_start", numbers.Real, min_val=0.0)
     check_scalar(t_end, "t_end", numbers.Real, min_val=0.0)
-    check_scalar(n_sweeps, "n_sweeps", numbers.Integral, min_val=1)
-    check_scalar(hold, "hold", numbers.Integral, min_val=0)
+    check_budget(n_sweeps, "n_sweeps")
+    check_budget(hold, "hold", min_val=0)
     check_option(kind, "kind", ("geometric", "linear"))
     if kind == "geometric":
         if t_start <= 0 or t_end <= 0:

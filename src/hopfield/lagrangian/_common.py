@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 from array_api_compat import array_namespace, is_torch_array
 
-from .._validation import check_finite_array, check_scalar
+from .._validation import check_budget, check_finite_array, check_scalar
 
 __all__ = [
     "LeakySystem",
@@ -220,12 +220,12 @@ def check_run_options(*, method, dt, max_steps, t_max, tol, rtol, atol, taus, le
     if dt is None:
         dt = default_dt(taus, leaks)
     dt = float(check_scalar(dt, "dt", numbers.Real, min_val=0.0, include_min=False))
-    max_steps = int(check_scalar(max_steps, "max_steps", numbers.Integral, min_val=0))
+    max_steps = check_budget(max_steps, "max_steps", min_val=0)
     if t_max is not None:
         t_max = float(check_scalar(t_max, "t_max", numbers.Real, min_val=0.0, include_min=False))
     if tol is not None:
         tol = float(check_scalar(tol, "tol", numbers.Real, min_val=0.0, include_min=False))
-    rtol = float(check_scalar(rtol, "rtol", numbers.Real, min_val=0.0, include_min=False))
+    rtol = float(check_scalar(rtol, "rtol", numbers.Real, min_val=100 * np.finfo(float).eps))
     atol = float(check_scalar(atol, "atol", numbers.Real, min_val=0.0))
     return {"method": method, "dt": dt, "max_steps": max_steps, "t_max": t_max, "tol": tol,
             "rtol": rtol, "atol": atol}

@@ -90,8 +90,14 @@ class Layer:
     bias: Any = None
 
     def __post_init__(self):
-        shape = (self.shape,) if isinstance(self.shape, numbers.Integral) else tuple(self.shape)
-        if not shape or any(not isinstance(s, numbers.Integral) or s < 1 for s in shape):
+        if isinstance(self.shape, numbers.Integral):
+            shape = (self.shape,)
+        elif isinstance(self.shape, tuple | list):
+            shape = tuple(self.shape)
+        else:
+            raise TypeError(f"`shape` must be a positive int or a tuple of them; got {self.shape!r}.")
+        if not shape or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 1
+                            for s in shape):
             raise ValueError(f"`shape` must be a positive int or a tuple of them; got {self.shape!r}.")
         object.__setattr__(self, "shape", tuple(int(s) for s in shape))
         object.__setattr__(self, "lagrangian", make_lagrangian(self.lagrangian))

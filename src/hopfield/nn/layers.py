@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._validation import check_scalar
+from .._validation import check_budget, check_scalar
 from .functional import association_bias, hopfield_energy, hopfield_retrieval
 
 __all__ = ["Hopfield", "HopfieldLayer", "HopfieldPooling"]
@@ -140,7 +140,7 @@ class Hopfield(nn.Module):
         super().__init__()
         fk = {"device": device, "dtype": dtype}
         check_scalar(num_heads, "num_heads", numbers.Integral, min_val=1)
-        check_scalar(update_steps_max, "update_steps_max", numbers.Integral, min_val=1)
+        check_budget(update_steps_max, "update_steps_max")
         if update_steps_eps is not None:
             check_scalar(update_steps_eps, "update_steps_eps", numbers.Real, min_val=0.0)
         if update_steps_check_every is not None:

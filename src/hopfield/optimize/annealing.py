@@ -45,7 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._results import SummaryRepr
-from .._validation import check_rng, check_scalar
+from .._validation import check_budget, check_rng, check_scalar
 from .ising import QUBO, IsingModel
 
 __all__ = ["METHODS", "AbstractMethod", "Annealing", "OptimizeResult", "solve_ising", "solve_qubo"]
@@ -221,12 +221,12 @@ def _csr(model: IsingModel):
 
 def _check_budget(steps, time_limit, replicas, beta_range, method: AbstractMethod):
     if steps is not None:
-        check_scalar(steps, "steps", numbers.Integral, min_val=1)
+        check_budget(steps, "steps")
     if time_limit is not None:
         check_scalar(time_limit, "time_limit", numbers.Real, min_val=0.0, include_min=False)
     if replicas is None:
         replicas = _DEFAULT_REPLICAS
-    check_scalar(replicas, "replicas", numbers.Integral, min_val=1)
+    check_budget(replicas, "replicas")
     if beta_range is None:
         beta_range = method.default_beta_range
     try:

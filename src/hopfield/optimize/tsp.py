@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_finite_array, check_option, check_rng, check_scalar
+from .._validation import check_budget, check_finite_array, check_option, check_rng, check_scalar
 
 __all__ = [
     "METHODS",
@@ -174,12 +174,20 @@ def hopfield_tank_energy(V, distances, *, A=500.0, B=500.0, C=200.0, D=500.0, n_
     Hopfield & Tank, Biol. Cybern. 52:141 (1985); THEORY.md §6.
     """
     d = _check_distances(distances)
+    A, B, C, D, n_tilde = _check_penalties(A, B, C, D, n_tilde)
     n = d.shape[0]
     V = check_finite_array(V, "V", ndim=(2, 3))
     if V.shape[-2:] != (n, n):
         raise ValueError(f"`V` must have shape (..., {n}, {n}) to match `distances`; got {V.shape}.")
-    e = _ht_energy(V, d, float(A), float(B), float(C), float(D), float(n_tilde))
+    e = _ht_energy(V, d, A, B, C, D, n_tilde)
     return float(e) if V.ndim == 2 else e
+
+
+def _check_penalties(A, B, C, D, n_tilde) -> tuple[float, ...]:
+    """The energy's coefficients: finite, non-negative reals (n_tilde may be any finite real)."""
+    out = [float(check_scalar(x, name, numbers.Real, min_val=0.0))
+           for name, x in (("A", A), ("B", B), ("C", C), ("D", D))]
+    return (*out, float(check_scalar(n_tilde, "n_tilde", numbers.Real)))
 
 
 def _ht_energy(V, d, A, B, C, D, n_tilde):
@@ -214,6 +222,7 @@ def hopfield_tank_weights(distances, *, A=500.0, B=500.0, C=200.0, D=500.0, n_ti
     Hopfield & Tank, Biol. Cybern. 52:141 (1985); THEORY.md §6.
     """
     d = _check_distances(distances)
+    A, B, C, D, n_tilde = _check_penalties(A, B, C, D, n_tilde)
     n = d.shape[0]
     eye = np.eye(n)
     shift = np.roll(eye, 1, axis=1) + np.roll(eye, -1, axis=1)  # δ_{j,i+1} + δ_{j,i-1}
@@ -654,7 +663,7 @@ def solve_tsp(
     if polish is not None:
         check_option(polish, "polish", POLISHES)
     if replicas is not None:
-        check_scalar(replicas, "replicas", numbers.Integral, min_val=1)
+        check_budget(replicas, "replicas")
     if time_limit is not None:
         check_scalar(time_limit, "time_limit", numbers.Real, min_val=0.0, include_min=False)
     gen = check_rng(rng)
