@@ -18,6 +18,12 @@ from hopfield import _validation as v
 X = hf.patterns.random(3, 16, rng=0)
 
 
+def _net() -> hf.HopfieldNetwork:
+    net = hf.HopfieldNetwork(16)
+    net.store(X)
+    return net
+
+
 # ---------------------------------------------------------------- item 4: complex input is refused
 @pytest.mark.parametrize("call", [
     lambda: hf.HopfieldNetwork.from_weights(hf.rules.hebb(X) + 0j),
@@ -34,7 +40,7 @@ def test_complex_arrays_are_refused_not_cast(call):
 
 def test_complex_scalar_names_the_argument():
     with pytest.raises(TypeError, match="`temperature`.*real"):
-        hf.HopfieldNetwork(16).recall(X[0], temperature=1j)
+        _net().recall(X[0], temperature=1j)
 
 
 # ---------------------------------------------------------------- item 5: finite scalars
@@ -126,7 +132,7 @@ def test_flags_must_be_bools(flag):
     with pytest.raises(TypeError, match="`zero_diagonal`"):
         hf.rules.hebb(X, zero_diagonal=flag)
     with pytest.raises(TypeError, match="`trace`"):
-        hf.HopfieldNetwork(16).recall(X[0], trace=flag)
+        _net().recall(X[0], trace=flag)
     with pytest.raises(TypeError, match="`trace`"):
         hf.DenseAssociativeMemory(X).recall(X[0], trace=flag)
 
@@ -145,7 +151,7 @@ def test_negative_seed_names_rng():
 @pytest.mark.parametrize("t", ["0.5", True, [0.1, "x"]])
 def test_temperature_must_be_numbers(t):
     with pytest.raises((TypeError, ValueError), match="`temperature`"):
-        hf.HopfieldNetwork(16).recall(X[0], temperature=t)
+        _net().recall(X[0], temperature=t)
 
 
 def test_float_index_is_not_truncated():
@@ -156,9 +162,9 @@ def test_float_index_is_not_truncated():
 
 # ---------------------------------------------------------------- item 9: budgets do not pre-allocate
 @pytest.mark.parametrize("call", [
-    lambda: hf.HopfieldNetwork(16).recall(X[0], max_sweeps=10**12),
+    lambda: _net().recall(X[0], max_sweeps=10**12),
     lambda: hf.DenseAssociativeMemory(X).recall(X[0], max_sweeps=10**12),
-    lambda: hf.BidirectionalAssociativeMemory(16, 16).recall(x=X[0], max_iter=10**12),
+    lambda: hf.BidirectionalAssociativeMemory.from_weights(np.eye(16)).recall(x=X[0], max_iter=10**12),
     lambda: hf.ContinuousHopfieldNetwork(np.eye(3)).run(np.zeros(3), steps=10**12),
     lambda: hf.ContinuousHopfieldNetwork(np.eye(3)).iterate(np.zeros(3), max_steps=10**12),
     lambda: hf.dynamics.anneal(1.0, 0.1, 10**12),
@@ -173,13 +179,11 @@ def test_huge_budgets_are_refused_at_once(call):
 def test_trace_over_the_memory_limit_is_refused():
     probes = np.ones((200, 16), dtype=np.int8)
     with pytest.raises(ValueError, match="`max_sweeps` or the batch size"):
-        hf.HopfieldNetwork(16).recall(probes, max_sweeps=10**6, trace=True)
+        _net().recall(probes, max_sweeps=10**6, trace=True)
 
 
 def test_budget_up_to_the_cap_still_converges_quickly():
-    net = hf.HopfieldNetwork(16)
-    net.store(X)
-    r = net.recall(X[0], max_sweeps=v.MAX_BUDGET, update="sync")
+    r = _net().recall(X[0], max_sweeps=v.MAX_BUDGET, update="sync")
     assert r.converged and r.sweeps <= 2
 
 

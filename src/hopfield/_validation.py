@@ -159,6 +159,14 @@ def _as_real(x, name: str) -> np.ndarray:
             arr = np.asarray(x)
         except (TypeError, ValueError, OverflowError) as exc:
             raise TypeError(f"`{name}` must be a numeric array; got {type(x).__name__}: {exc}") from None
+    if arr.dtype == object:  # e.g. X.astype(object): accept it when every entry is a real number
+        if not all(isinstance(e, numbers.Real) and not isinstance(e, bool | np.bool_) for e in arr.flat):
+            raise TypeError(
+                f"`{name}` must be a numeric array; got dtype object whose entries are not all real "
+                "numbers (each argument must be a real number, not a string or another object, to "
+                "be read as a number)."
+            )
+        arr = arr.astype(np.float64)
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(
             f"`{name}` is complex ({arr.dtype}); the maths here is real. Pass the real part "

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_budget, check_trace_size, check_finite_array, check_patterns, check_scalar, check_states
+from ._validation import (
+    check_budget,
+    check_finite_array,
+    check_patterns,
+    check_scalar,
+    check_states,
+    check_trace_size,
+)
 
 __all__ = ["BAMResult", "BidirectionalAssociativeMemory"]
 
