@@ -39,7 +39,7 @@ def test_complex_arrays_are_refused_not_cast(call):
 
 
 def test_complex_scalar_names_the_argument():
-    with pytest.raises(TypeError, match="`temperature`.*real"):
+    with pytest.raises(TypeError, match=r"`temperature`.*real"):
         _net().recall(X[0], temperature=1j)
 
 
@@ -68,7 +68,7 @@ def test_check_scalar_allows_inf_only_when_asked():
 
 # ---------------------------------------------------------------- item 6: NaN is never a success
 def test_mackay_divergence_is_an_error_not_nan_weights():
-    with pytest.raises(ValueError, match="MacKay weights contain .*`eta`"):
+    with pytest.raises(ValueError, match=r"MacKay weights contain .*`eta`"):
         hf.rules.mackay(X, eta=1e300)
     net = hf.HopfieldNetwork(16, rule="mackay", eta=1e300)
     with pytest.raises(ValueError, match="`eta`"):
@@ -90,7 +90,8 @@ def test_mask_keeps_uint8_values():
 
 
 @pytest.mark.parametrize(("kwargs", "name"), [
-    ({"block": 1.5}, "block"), ({"block": (0.0, 2.0)}, "block"), ({"block": (0, 2), "value": math.nan}, "value"),
+    ({"block": 1.5}, "block"), ({"block": (0.0, 2.0)}, "block"),
+    ({"block": (0, 2), "value": math.nan}, "value"),
     ({"block": (0, 2), "value": "0"}, "value"), ({"block": (0, 2), "value": True}, "value"),
 ])
 def test_mask_bad_block_or_value(kwargs, name):
@@ -99,7 +100,7 @@ def test_mask_bad_block_or_value(kwargs, name):
 
 
 def test_mask_states_with_nan_are_refused():
-    with pytest.raises(ValueError, match="`states`.*NaN"):
+    with pytest.raises(ValueError, match=r"`states`.*NaN"):
         hf.patterns.mask([1.0, math.nan], block=(0, 1))
 
 
@@ -110,9 +111,9 @@ def test_ising_energy_needs_pm1_spins(spins):
 
 
 def test_noise_and_hamming_validate():
-    with pytest.raises(ValueError, match="`x`.*NaN"):
+    with pytest.raises(ValueError, match=r"`x`.*NaN"):
         hf.patterns.gaussian_noise([1.0, math.nan], 0.1)
-    with pytest.raises(ValueError, match="`a`.*NaN"):
+    with pytest.raises(ValueError, match=r"`a`.*NaN"):
         hf.patterns.hamming([1.0, math.nan], [1.0, 1.0])
     with pytest.raises(ValueError, match="`b`"):
         hf.patterns.hamming([1, 1], 3)
