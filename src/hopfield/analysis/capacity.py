@@ -414,8 +414,11 @@ def _seed_sequence(rng) -> np.random.SeedSequence:
                     f"got {type(rng).__name__}.")
 
 
-def _map(tasks, executor, *, work: float, progress) -> list:
-    """Run the tasks in order of submission, on ``executor`` or a default; results in task order."""
+def _map(tasks, executor, *, work: float, progress, fn=None) -> list:
+    """Run ``fn(task)`` for each task (default: a capacity trial), on ``executor`` or a default
+    local pool when ``work`` is large; results in task order. ``fn`` must be picklable (a
+    module-level function) for a process pool or a Dask executor."""
+    fn = _run_task if fn is None else fn
     own = None
     if executor is None and work >= _POOL_WORK and len(tasks) >= 4 and (os.cpu_count() or 1) > 1:
         import multiprocessing
@@ -426,12 +429,12 @@ def _map(tasks, executor, *, work: float, progress) -> list:
     if executor is None or isinstance(executor, InProcessExecutor):
         out = []
         for k, t in enumerate(tasks):  # in order, reporting progress as each trial ends
-            out.append(_run_task(t))
+            out.append(fn(t))
             if progress is not None:
                 progress(k + 1, len(tasks))
         return out
     try:
-        futures = [executor.submit(_run_task, t) for t in tasks]
+        futures = [executor.submit(fn, t) for t in tasks]
         if progress is not None:
             for k, _ in enumerate(as_completed(futures)):
                 progress(k + 1, len(tasks))

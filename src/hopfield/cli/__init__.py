@@ -14,6 +14,7 @@ SUBCOMMANDS = {
     "capacity": ".capacity",
     "demo": ".demo",
     "maxcut": ".maxcut",
+    "reproduce": ".reproduce",
     "serve": ".serve",
     "tsp": ".tsp",
 }
