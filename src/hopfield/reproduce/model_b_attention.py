@@ -56,12 +56,12 @@ def run(ctx) -> Result:
     # (4) adiabatic limit: the two-layer ODE with a fast memory layer follows the effective
     # dynamics, with a deviation first order in τ_h (so halving τ_h halves it)
     n_steps = round(p["t_end"] / p["dt"])
-    eff = model.run(v0, dt=p["dt"], n_steps=n_steps)
+    eff = model.run(v0, dt=p["dt"], max_steps=n_steps)
     devs, traces = [], []
     for tau_h in p["tau_h"]:
         mb = hf.lagrangian.ModelB(xi, beta=p["beta"], tau_h=tau_h)
-        full = mb.network.run(v0, dt=p["dt"], n_steps=n_steps)
-        devs.append(float(np.max(np.abs(np.asarray(full.y[0]) - np.asarray(eff.y[0])))))
+        full = mb.network.run(v0, dt=p["dt"], max_steps=n_steps)
+        devs.append(float(np.max(np.abs(np.asarray(full.states[0]) - np.asarray(eff.states[0])))))
         traces.append(np.asarray(full.energy))
     ratio = devs[0] / devs[1]
     rise = max(float(np.max(np.diff(t, axis=0))) for t in traces)
