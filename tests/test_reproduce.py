@@ -135,6 +135,15 @@ def test_cli_writes_figures_report_and_index(tmp_path, capsys):
     assert "reproduced" in capsys.readouterr().out
 
 
+def test_cli_without_names_lists_and_checks_flags(capsys):
+    assert main(["reproduce"]) == 0
+    assert "hopfield1982" in capsys.readouterr().out
+    assert main(["reproduce", "ags1985", "--workers", "0"]) == 2
+    assert "--workers" in capsys.readouterr().err
+    assert main(["reproduce", "ags1985", "--formats", "gif"]) == 2
+    assert "--formats" in capsys.readouterr().err
+
+
 def test_cli_rejects_unknown_names(capsys):
     assert main(["reproduce", "nope", "--quick"]) == 2
     assert "unknown reproduction 'nope'" in capsys.readouterr().err

@@ -3,9 +3,10 @@ the published numbers (figures, a Markdown report per result and an index page).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+from ._common import HelpFormatter, Progress, check_flag
 
 
 def add_parser(sub) -> None:
@@ -17,8 +18,9 @@ def add_parser(sub) -> None:
         "Amit-Gutfreund-Sompolinsky, McEliece et al., Storkey, Krotov-Hopfield, Demircigil et al., "
         "Ramsauer et al., Hopfield-Tank, ...). Each writes PNG/SVG figures and a Markdown report "
         "with the published value, the measured value with its Monte-Carlo error and a verdict; "
-        "an index.md lists them all. NAME is a reproduction from --list, or 'all'.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        "an index.md lists them all. NAME is a reproduction from --list, or 'all'; with no NAME the "
+        "list is printed.",
+        formatter_class=HelpFormatter,
     )
     p.add_argument("names", nargs="*", metavar="NAME", help="reproductions to run, or 'all'")
     p.add_argument("--list", action="store_true", help="list the reproductions and exit")
@@ -37,21 +39,23 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     """List, or run the named reproductions and write their reports and the index."""
     from .. import reproduce
-    from .capacity import Progress, _executor
+    from .capacity import _executor
 
-    if args.list:
+    check_flag(args.workers, "workers", minimum=1)
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    for f in formats:
+        if f not in ("png", "svg", "pdf"):
+            raise ValueError(f"--formats takes png, svg and pdf; got {f!r}.")
+    if args.list or not args.names:
         width = max(len(n) for n in reproduce.REPRODUCTIONS)
         for name in reproduce.REPRODUCTIONS:
             print(f"{name:<{width}}  {reproduce.describe(name)}")
         return 0
-    if not args.names:
-        raise ValueError("name a reproduction (see --list) or 'all'")
     names = list(reproduce.REPRODUCTIONS) if args.names == ["all"] else args.names
     for name in names:
         if name not in reproduce.REPRODUCTIONS:
             raise ValueError(f"unknown reproduction {name!r}; choose from "
                              f"{', '.join(reproduce.REPRODUCTIONS)} or 'all'")
-    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     out = Path(args.out)
     executor, close = _executor(args)
     results = []

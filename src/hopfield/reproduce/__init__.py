@@ -46,6 +46,7 @@ REPRODUCTIONS = {
     "mceliece1987": ".mceliece1987",
     "learning_rules": ".learning_rules",
     "mixtures": ".mixtures",
+    "glauber": ".glauber",
     "model_b_attention": ".model_b_attention",
     "ham_energy": ".ham_energy",
 }
