@@ -240,7 +240,7 @@ class BidirectionalAssociativeMemory:
     def _from_arrays(cls, config, arrays):
         bam = cls.from_weights(arrays["weights"])
         n_pairs = config.get("n_pairs", 0)
-        if not isinstance(n_pairs, int) or n_pairs < 0:
+        if type(n_pairs) is not int or n_pairs < 0:
             raise ValueError(f"n_pairs must be a non-negative int; got {n_pairs!r}")
         bam._n_pairs = n_pairs
         return bam

@@ -603,7 +603,7 @@ class DenseAssociativeMemory:
         pats = np.asarray(arrays["patterns"])
         if pats.dtype != np.int8:
             raise ValueError("stored patterns must be an int8 ±1 array")
-        return cls(pats, F=config["F"], n=int(config["n"]), beta=float(config["beta"]))
+        return cls(pats, F=config["F"], n=config["n"], beta=config["beta"])  # validated there
 
     def __repr__(self) -> str:
         param = f"beta={self._beta}" if self._name == "exponential" else f"n={self._n}"

@@ -864,4 +864,4 @@ class ModernHopfieldNetwork:
 
     @classmethod
     def _from_arrays(cls, config, arrays):
-        return cls(arrays["patterns"], beta=float(config["beta"]))
+        return cls(arrays["patterns"], beta=config["beta"])  # the constructor checks its type
