@@ -56,3 +56,32 @@ def all_states(n):
     """Every ±1 state of n neurons, as rows (2**n, n)."""
     k = np.arange(2**n)[:, None]
     return np.where((k >> np.arange(n)) & 1, 1, -1).astype(np.int8)
+
+
+def mackay(x, eta, alpha, n_iter):
+    """MacKay, ITILA Algorithm 42.9, step by step as THEORY.md §2.5 transcribes it, with loops.
+
+    W = XᵀX; repeat: w_ii = 0; a_i^(n) = Σ_j w_ij x_j^(n); y = σ(a); e = t − y with t = (x+1)/2;
+    g_ij = Σ_n x_i^(n) e_j^(n); g ← g + gᵀ; w ← w + η (g − α w). Finally w_ii = 0.
+    """
+    x = np.asarray(x, dtype=float)
+    p, n = x.shape
+    t = (x + 1) / 2
+    w = x.T @ x
+    for _ in range(n_iter):
+        for i in range(n):
+            w[i, i] = 0.0
+        e = np.zeros((p, n))
+        for k in range(p):
+            for i in range(n):
+                a = sum(w[i, j] * x[k, j] for j in range(n))
+                e[k, i] = t[k, i] - 1.0 / (1.0 + np.exp(-a))
+        g = np.zeros((n, n))
+        for i in range(n):
+            for j in range(n):
+                g[i, j] = sum(x[k, i] * e[k, j] for k in range(p))
+        g = g + g.T
+        w = w + eta * (g - alpha * w)
+    for i in range(n):
+        w[i, i] = 0.0
+    return w

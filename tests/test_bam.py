@@ -49,6 +49,26 @@ def test_recall_from_corrupted_cues(rng):
     np.testing.assert_array_equal(both.y, y)
 
 
+def test_ties_keep_the_current_state():
+    # W = [[1, 1]]: the cue x = (1, -1) gives y an input of exactly 0
+    bam = BAM.from_weights(np.array([[1.0, 1.0]]))
+    down = bam.recall(x=[1, -1], y=[-1])  # y keeps -1, then x = sgn(Wᵀy) = (-1, -1)
+    np.testing.assert_array_equal(down.y, [-1])
+    np.testing.assert_array_equal(down.x, [-1, -1])
+    up = bam.recall(x=[1, -1], y=[1])  # y keeps +1, then x = (1, 1)
+    np.testing.assert_array_equal(up.y, [1])
+    np.testing.assert_array_equal(up.x, [1, 1])
+    assert down.converged and up.converged
+    # with no y yet, a tie gives +1
+    np.testing.assert_array_equal(bam.recall(x=[1, -1]).y, [1])
+    # W = 0: every input is 0, so nothing ever changes
+    zero = BAM.from_weights(np.zeros((2, 3)))
+    r = zero.recall(x=[1, -1, 1], y=[-1, 1])
+    np.testing.assert_array_equal(r.x, [1, -1, 1])
+    np.testing.assert_array_equal(r.y, [-1, 1])
+    np.testing.assert_array_equal(zero.recall(y=[-1, 1]).x, [1, 1, 1])
+
+
 def test_energy_never_increases_and_ends_stable(rng):
     bam, _, _ = _bam(rng, p=12, nx=40, ny=30)  # overloaded: many spurious stable pairs
     cues = np.where(rng.random((50, 40)) < 0.5, 1, -1)

@@ -192,6 +192,63 @@ def test_ties_are_exact_despite_rounding():
     assert_array_equal(r.states, [1, 1, 1, 1])
 
 
+def test_is_fixed_point_follows_the_tie_rule():
+    # W = 0, θ = 0: every field is exactly 0, a tie at every neuron
+    net = hf.HopfieldNetwork.from_weights(np.zeros((3, 3)))
+    s = np.array([[1, 1, 1], [1, -1, 1], [-1, -1, -1]])
+    assert_array_equal(net.is_fixed_point(s), [True, True, True])  # "keep": nothing changes
+    assert_array_equal(net.is_fixed_point(s, tie="+1"), [True, False, False])  # -1 -> +1
+    for tie in ("keep", "+1"):  # the same answer as one zero-temperature sweep
+        r = net.recall(s, update="sequential", tie=tie, max_sweeps=1)
+        assert_array_equal(r.flips == 0, net.is_fixed_point(s, tie=tie))
+    # a tie on one neuron only: neuron 0 is uncoupled, neurons 1 and 2 are a stable ferromagnet
+    w = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    tied = hf.HopfieldNetwork.from_weights(w)
+    assert tied.is_fixed_point([1, 1, 1]) and tied.is_fixed_point([1, 1, 1], tie="+1")
+    assert tied.is_fixed_point([-1, 1, 1]) and not tied.is_fixed_point([-1, 1, 1], tie="+1")
+    assert not tied.is_fixed_point([1, 1, -1])
+
+
+def test_local_field_with_thresholds(rng):
+    n = 7
+    w, theta = _random_symmetric(rng, n, diag="positive"), rng.normal(size=n)
+    net = hf.HopfieldNetwork.from_weights(w, theta)
+    s = all_states(n)[::5]
+    assert_allclose(net.local_field(s), [[w[i] @ x - theta[i] for i in range(n)] for x in s],
+                    atol=1e-12)
+    # a 0/1 network's field in its own space: h'_i = Σ_j W'_ij V_j − θ'_i
+    w01, theta01 = 2 * w, rng.normal(size=n)
+    binary = hf.HopfieldNetwork.from_weights(w01, theta01, states="binary")
+    v = (s + 1) // 2
+    assert_allclose(binary.local_field(v), v @ w01.T - theta01, atol=1e-12)
+
+
+def test_binary_thresholds_are_theta_plus_w_one(rng):
+    # THEORY §1: the 0/1 image of (W, θ) has W' = 2W and θ' = θ + W·1
+    n = 6
+    w, theta = _random_symmetric(rng, n, diag="positive"), rng.normal(size=n)
+    bip = hf.HopfieldNetwork.from_weights(w, theta)
+    binary = hf.HopfieldNetwork.from_weights(2 * w, theta + w @ np.ones(n), states="binary")
+    assert_allclose(binary.thresholds, theta + w @ np.ones(n), atol=1e-12)
+    assert_allclose(binary.bipolar_thresholds, theta, atol=1e-12)
+    # a binary network that stores patterns reports θ' = θ_user + W·1 in its own space
+    x = hf.patterns.random(3, n, rng=rng)
+    user = rng.normal(size=n)
+    net = hf.HopfieldNetwork(n, states="binary", thresholds=user)
+    net.store(hf.patterns.to_binary(x))
+    wb = hf.rules.hebb(x)
+    assert_allclose(net.weights, 2 * wb, atol=1e-12)
+    assert_allclose(net.thresholds, user + wb @ np.ones(n), atol=1e-12)
+    # and those are the numbers its dynamics and energy use: E01 = -½ VᵀW'V + θ'ᵀV
+    v = (all_states(n) + 1) // 2
+    e01 = -0.5 * np.einsum("bi,ij,bj->b", v, net.weights, v) + v @ net.thresholds
+    assert_allclose(net.energy(v), e01, atol=1e-12)
+    assert_allclose(net.local_field(v), v @ net.weights.T - net.thresholds, atol=1e-12)
+    s = all_states(n)
+    assert_allclose(bip.energy(s), 2 * binary.energy((s + 1) // 2) - 0.5 * w.sum() - theta.sum(),
+                    atol=1e-12)
+
+
 def test_clamped_neurons_never_change(rng):
     x = hf.patterns.random(3, 60, rng=rng)
     net = hf.HopfieldNetwork(60)
@@ -257,6 +314,18 @@ def test_high_temperature_randomises_and_zero_hold_converges(rng):
     sched = hf.dynamics.anneal(2.0, 0.05, 30, hold=20)
     cooled = net.recall(hf.patterns.flip(x[0], 0.2, rng=2), temperature=sched, rng=3)
     assert cooled.converged and net.is_fixed_point(cooled.states)
+
+
+def test_anneal_schedule_shapes():
+    geo = hf.dynamics.anneal(2.0, 0.02, 5, hold=3)
+    np.testing.assert_allclose(geo[:5], [2.0, 2.0 * 0.1**0.5, 0.2, 0.2 * 0.1**0.5, 0.02], rtol=1e-12)
+    np.testing.assert_allclose(geo[1:5] / geo[:4], 0.1**0.5, rtol=1e-12)  # T_k = T0 (T1/T0)^(k/4)
+    assert_array_equal(geo[5:], 0.0)
+    lin = hf.dynamics.anneal(2.0, 0.0, 5, kind="linear")
+    assert_allclose(lin, [2.0, 1.5, 1.0, 0.5, 0.0], atol=1e-15)
+    assert_array_equal(hf.dynamics.constant(0.3, 4), [0.3] * 4)
+    with pytest.raises(ValueError, match="positive"):
+        hf.dynamics.anneal(1.0, 0.0, 5)
 
 
 # ---------------------------------------------------------------- bad input

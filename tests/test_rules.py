@@ -6,6 +6,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import hopfield as hf
 from naive import hebb as naive_hebb
+from naive import mackay as naive_mackay
 from naive import storkey as naive_storkey
 
 
@@ -109,6 +110,17 @@ def test_mackay_stores_50_patterns_in_100_neurons():
     assert _fixed_fraction(w, x) == 1.0
     x30 = x[:30]
     assert _fixed_fraction(hf.rules.hebb(x30), x30) <= 0.05
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.5, 3.0])
+def test_mackay_matches_algorithm_42_9_step_by_step(alpha):
+    # a strong weight decay makes the sign of the α term decide the result
+    x = hf.patterns.random(4, 7, rng=5)
+    expect = naive_mackay(x, eta=0.05, alpha=alpha, n_iter=6)
+    assert_allclose(hf.rules.mackay(x, eta=0.05, alpha=alpha, n_iter=6), expect, rtol=1e-12,
+                    atol=1e-12)
+    if alpha == 3.0:  # decay shrinks the weights towards 0 from the Hebb start XᵀX
+        assert np.abs(expect).max() < 0.5 * np.abs(x.T @ x - len(x) * np.eye(7)).max()
 
 
 def test_callable_rule_and_registry_errors(rng):

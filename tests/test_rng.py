@@ -1,0 +1,64 @@
+"""``rng=None`` draws fresh randomness (two calls differ); an int or a Generator reproduces."""
+
+import numpy as np
+import pytest
+
+import hopfield as hf
+from hopfield import analysis as an
+from hopfield.optimize import IsingModel, solve_ising, solve_tsp
+
+
+def _net():
+    x = hf.patterns.random(3, 64, rng=0)
+    net = hf.HopfieldNetwork(64)
+    net.store(x)
+    return net, x
+
+
+def _random():
+    return hf.patterns.random(4, 64, rng=None)
+
+
+def _flip():
+    return hf.patterns.flip(np.ones((4, 64), dtype=np.int8), 0.25, rng=None)
+
+
+def _hot_recall():
+    net, x = _net()
+    return net.recall(np.tile(x[0], (4, 1)), temperature=2.0, max_sweeps=3, rng=None).states
+
+
+def _async_order():
+    # zero temperature: only the random update order is random; from many random probes some
+    # end in different attractors depending on the order
+    net, _ = _net()
+    probes = hf.patterns.random(64, 64, rng=1)
+    return net.recall(probes, update="async", max_sweeps=1, rng=None).states
+
+
+def _sample():
+    net, _ = _net()
+    return an.sample(net, 3, temperature=1.5, burn_in=2, n_chains=4, rng=None)
+
+
+def _ising():
+    rng = np.random.default_rng(2)
+    j = rng.normal(size=(40, 40))
+    return solve_ising(IsingModel((j + j.T) / 2 - np.diag(np.diag(j))), steps=5, replicas=4,
+                       rng=None).replica_values
+
+
+def _tsp():
+    return solve_tsp(np.random.default_rng(3).random((8, 2)), replicas=1, rng=None).V
+
+
+def _capacity():
+    return an.capacity_curve("hebb", 64, [0.3], trials=3, noise=0.2, rng=None,
+                             executor=an.InProcessExecutor()).overlap
+
+
+@pytest.mark.parametrize("draw", [_random, _flip, _hot_recall, _async_order, _sample, _ising, _tsp,
+                                  _capacity])
+def test_rng_none_gives_fresh_randomness(draw):
+    first, second = draw(), draw()
+    assert not np.array_equal(first, second)
