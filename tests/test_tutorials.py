@@ -168,3 +168,13 @@ def test_sequences(tmp_path, monkeypatch):
     assert result["fast"].visits.tolist()[:7] == [0, 1, 2, 3, 4, 5, 0]
     assert result["stuck"].visits.tolist() == [0]  # λ < 1: no transition
     np.testing.assert_allclose(result["dwell"]["delay"], result["taus"], atol=1)  # dwell = τ
+
+
+def test_paired_associates(tmp_path, monkeypatch):
+    result = _main("paired_associates", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    assert result["same_as_bam"]  # γ_auto = 0 is the BAM run in parallel
+    curves = result["curves"]
+    np.testing.assert_array_equal(curves["γ_auto = 0.0"][:, 0], curves["BAM"][:, 0])
+    assert curves["γ_auto = 1.0"][0, 0] == 1.0 and curves["γ_auto = 1.0"][-1, 0] < 0.2  # capacity
+    assert curves["γ_auto = 1.0"][1, 0] > curves["BAM"][1, 0]  # 15 pairs: the single memory wins

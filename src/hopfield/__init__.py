@@ -7,6 +7,7 @@ imported only by the functions that need them.
 
 
 from . import cuts, datasets, dynamics, ising, lagrangian, patterns, phasor, plot, rules
+from .association import PairedAssociativeMemory
 from .bam import BidirectionalAssociativeMemory
 from .boltzmann import BoltzmannMachine
 from .classical import HopfieldNetwork, RecallResult
@@ -38,6 +39,7 @@ __all__ = [
     "DenseAssociativeMemory",
     "HopfieldNetwork",
     "ModernHopfieldNetwork",
+    "PairedAssociativeMemory",
     "PhasorHopfieldNetwork",
     "RecallResult",
     "SequenceMemory",
