@@ -3,14 +3,28 @@
 A 3-layer HAM 784 (identity) - 512 (tanh) - 10 (softmax), batch 256, τ = 1, Euler dt = 0.1:
 
 - ``energy``: total energy of a batch of states;
-- ``gradient``: activations and dE/dg of every layer (our ``HAM.derivatives``);
-- ``inference``: 100 Euler steps ``x ← x - dt/τ · dE/dg`` (no energy recording).
+- ``gradient``: dE/dg of every layer (our ``HAM.derivatives``; hamux ``dEdact``);
+- ``inference``: 100 Euler steps ``x ← x - dt/τ · dE/dg`` without the energy trace
+  (``HAM.run(..., record_energy=False)``: in-place steps, the identity layer integrated out
+  exactly, see ``hopfield.lagrangian._linear_layer``);
+- ``inference, general path``: the same 100 steps through the generic in-place Euler loop
+  (``integrate.euler`` on the HAM's right-hand side), i.e. what every HAM without an identity
+  layer runs;
+- ``inference + energy``: 100 steps recording the energy at every step (``HAM.run``'s default;
+  hamux: the energy evaluated inside the jit-compiled loop).
 
-Implementations: ``hopfield`` on NumPy (float64 and float32, public API with input checks), on torch
-(float32, CPU); a naive torch version that gets dE/dg from ``torch.autograd.grad`` of the energy
-every step; and ``hamux`` on JAX (float32, ``jax.jit``; the 100 steps inside one
-``lax.fori_loop``), run in its own environment ``/work/venvs/hamux`` (``pip install hamux jax
-fastcore``) if it exists. All start from the same weights and states; the energies are compared.
+Implementations: ``hopfield`` on torch (float32, CPU, one thread, under ``torch.no_grad``); a
+naive torch loop with dE/dg from ``torch.autograd.grad`` of the energy; and
+``hamux`` on JAX (float32, ``jax.jit``, the steps inside one ``lax.fori_loop``/``lax.scan``) in
+its own environment ``/work/venvs/hamux`` (``python -m venv /work/venvs/hamux &&
+/work/venvs/hamux/bin/pip install hamux jax fastcore``), XLA pinned to one thread.
+
+The shared machine's load moves during a run, so hamux runs in a persistent worker process and
+the two libraries are timed **interleaved**, one repetition of each in turn; both wall-clock and
+CPU time (``time.process_time`` of each process, insensitive to waiting for a core) are reported,
+and the ratios are taken between medians of the same run. All start from the same weights and
+states; the energies before and after 100 steps are compared with ``hopfield`` on NumPy float64
+(general path).
 
 Usage::
 
@@ -34,6 +48,11 @@ SIZES = (784, 512, 10)
 BATCH = 256
 DT = 0.1
 STEPS = 100
+OPS = ("energy", "gradient", "inference", "inference_general", "inference_energy")
+LABELS = {"energy": "energy", "gradient": "gradient (dE/dg)",
+          "inference": f"inference ({STEPS} steps)",
+          "inference_general": f"inference ({STEPS} steps), general path",
+          "inference_energy": f"inference ({STEPS} steps) + energy trace"}
 
 
 def make_problem(seed=0):
@@ -44,47 +63,59 @@ def make_problem(seed=0):
     return w1, w2, xs
 
 
-def timeit(fn, repeats, warmup=1):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def timed(fn):
+    """(wall seconds, CPU seconds) of one call."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 # ------------------------------------------------------------------------------ hopfield
-def bench_hopfield(w1, w2, xs, repeats):
+def numpy_reference(w1, w2, xs):
+    """Energies before and after the 100 steps on NumPy float64 through the general path."""
+    from hopfield.lagrangian import HAM, DenseSynapse, Layer, Softmax, Tanh, integrate
+
+    f64 = [a.astype(np.float64) for a in (w1, w2, *xs)]
+    ham = HAM([Layer(SIZES[0], "identity"), Layer(SIZES[1], Tanh(1.0)),
+               Layer(SIZES[2], Softmax(1.0))], [DenseSynapse(f64[0]), DenseSynapse(f64[1])])
+    final = integrate.euler(ham._system(), f64[2:], dt=DT, max_steps=STEPS)
+    return {"initial": ham.energy(f64[2:]), "inference": ham.energy(final.states)}
+
+
+def hopfield_ops(w1, w2, xs, backend):
+    """``{op: callable}`` and the reference energies for ``backend`` ("torch" or "numpy")."""
     import torch
 
-    from hopfield.lagrangian import HAM, DenseSynapse, Layer, Softmax, Tanh
+    from hopfield.lagrangian import HAM, DenseSynapse, Layer, Softmax, Tanh, integrate
 
-    out = {}
-    convert = {"numpy": lambda a: a.astype(np.float64), "numpy32": lambda a: a,
-               "torch": torch.from_numpy}
-    for backend, conv in convert.items():
-        ham = HAM([Layer(SIZES[0], "identity"), Layer(SIZES[1], Tanh(1.0)),
-                   Layer(SIZES[2], Softmax(1.0))], [DenseSynapse(conv(w1)), DenseSynapse(conv(w2))])
-        states = [conv(x) for x in xs]
-        with torch.no_grad():
-            energy = ham.energy(states)
-            out[backend] = {
-                "energy": timeit(lambda h=ham, s=states: h.energy(s), repeats * 5),
-                "gradient": timeit(lambda h=ham, s=states: h.derivatives(s), repeats * 5),
-                "inference": timeit(lambda h=ham, s=states: h.run(s, dt=DT, max_steps=STEPS,
-                                                                   record_energy=False), repeats),
-                "energy_value": np.asarray(energy, dtype=np.float64).tolist(),
-                "final_energy": np.asarray(ham.energy(ham.run(states, dt=DT, max_steps=STEPS,
-                                                              record_energy=False).states),
-                                           dtype=np.float64).tolist(),
-            }
-    return out
+    conv = torch.from_numpy if backend == "torch" else (lambda a: a.astype(np.float64))
+    ham = HAM([Layer(SIZES[0], "identity"), Layer(SIZES[1], Tanh(1.0)),
+               Layer(SIZES[2], Softmax(1.0))], [DenseSynapse(conv(w1)), DenseSynapse(conv(w2))])
+    states = [conv(x) for x in xs]
+    system = ham._system()  # the HAM's right-hand side, as HAM.run builds it
+
+    ops = {
+        "energy": lambda: ham.energy(states),
+        "gradient": lambda: ham.derivatives(states),
+        "inference": lambda: ham.run(states, dt=DT, max_steps=STEPS, record_energy=False),
+        "inference_general": lambda: integrate.euler(system, states, dt=DT, max_steps=STEPS),
+        "inference_energy": lambda: ham.run(states, dt=DT, max_steps=STEPS),
+    }
+    with torch.no_grad():
+        fast = ham.run(states, dt=DT, max_steps=STEPS, record_energy=False)
+        general = integrate.euler(system, states, dt=DT, max_steps=STEPS)
+        traced = ham.run(states, dt=DT, max_steps=STEPS)
+        energies = {
+            "initial": np.asarray(ham.energy(states), dtype=np.float64),
+            "inference": np.asarray(ham.energy(fast.states), dtype=np.float64),
+            "inference_general": np.asarray(ham.energy(general.states), dtype=np.float64),
+            "inference_energy": np.asarray(traced.energy[-1], dtype=np.float64),
+        }
+    return ops, energies
 
 
-def bench_naive_torch(w1, w2, xs, repeats):
-    """dE/dg by autograd of the energy at every step (what an autodiff-first HAM does)."""
+def naive_torch_ops(w1, w2, xs):
+    """dE/dg by autograd of the interaction energy at every step (an autodiff-first HAM)."""
     import torch
 
     W1, W2 = torch.from_numpy(w1), torch.from_numpy(w2)
@@ -92,19 +123,18 @@ def bench_naive_torch(w1, w2, xs, repeats):
     def activations(x0, x1, x2):
         return x0, torch.tanh(x1), torch.softmax(x2, dim=-1)
 
-    def energy_of(xs, gs):
+    def energy_of(xs):
+        gs = activations(*xs)
         e = (xs[0] * gs[0]).sum(-1) - 0.5 * (xs[0] ** 2).sum(-1)
         e = e + (xs[1] * gs[1]).sum(-1) - torch.logaddexp(xs[1], -xs[1]).sum(-1) + np.log(2) * SIZES[1]
         e = e + (xs[2] * gs[2]).sum(-1) - torch.logsumexp(xs[2], dim=-1)
-        e = e - ((gs[0] @ W1.T) * gs[1]).sum(-1) - ((gs[1] @ W2.T) * gs[2]).sum(-1)
-        return e
-
-    def interaction(gs):
-        return (-((gs[0] @ W1.T) * gs[1]).sum(-1) - ((gs[1] @ W2.T) * gs[2]).sum(-1)).sum()
+        return e - ((gs[0] @ W1.T) * gs[1]).sum(-1) - ((gs[1] @ W2.T) * gs[2]).sum(-1)
 
     def grad(xs):
-        gs = [g.detach().requires_grad_(True) for g in activations(*xs)]
-        dg = torch.autograd.grad(interaction(gs), gs)
+        with torch.enable_grad():
+            gs = [g.detach().requires_grad_(True) for g in activations(*xs)]
+            inter = (-((gs[0] @ W1.T) * gs[1]).sum(-1) - ((gs[1] @ W2.T) * gs[2]).sum(-1)).sum()
+            dg = torch.autograd.grad(inter, gs)
         return [x + d for x, d in zip(xs, dg, strict=True)]  # dE/dg = x - drive
 
     def inference(xs):
@@ -114,29 +144,24 @@ def bench_naive_torch(w1, w2, xs, repeats):
 
     states = [torch.from_numpy(x) for x in xs]
     with torch.no_grad():
-        e0 = energy_of(states, activations(*states))
+        energies = {"initial": energy_of(states).double().numpy()}
     final = inference(states)
     with torch.no_grad():
-        e1 = energy_of(final, activations(*final))
-    return {
-        "energy": timeit(lambda: energy_of(states, activations(*states)), repeats * 5),
-        "gradient": timeit(lambda: grad(states), repeats * 5),
-        "inference": timeit(lambda: inference(states), repeats),
-        "energy_value": e0.double().tolist(),
-        "final_energy": e1.double().tolist(),
-    }
+        energies["inference"] = energy_of(final).double().numpy()
+    ops = {"energy": lambda: energy_of(states), "gradient": lambda: grad(states),
+           "inference": lambda: inference(states)}
+    return ops, energies
 
 
 # ------------------------------------------------------------------------------ hamux
 HAMUX_WORKER = r"""
-import json, statistics, sys, time
+import json, sys, time
 import numpy as np
 import jax, jax.numpy as jnp
 import hamux as hmx
 
 data = np.load(sys.argv[1])
-repeats = int(sys.argv[2])
-STEPS, DT = int(sys.argv[3]), float(sys.argv[4])
+STEPS, DT = int(sys.argv[2]), float(sys.argv[3])
 w1, w2 = jnp.asarray(data["w1"]), jnp.asarray(data["w2"])
 xs = {"v": jnp.asarray(data["x0"]), "h": jnp.asarray(data["x1"]), "l": jnp.asarray(data["x2"])}
 neurons = {"v": hmx.NeuronLayer(hmx.lagr_identity, (w1.shape[1],)),
@@ -154,47 +179,75 @@ def energy(xs):
 def gradient(xs):
     return ham.dEdact(ham.activations(xs), xs)
 
+def step(xs):
+    g = ham.dEdact(ham.activations(xs), xs)
+    return jax.tree_util.tree_map(lambda x, d: x - DT * d, xs, g)
+
 @jax.jit
 def inference(xs):
-    def body(_, xs):
-        g = ham.dEdact(ham.activations(xs), xs)
-        return jax.tree_util.tree_map(lambda x, d: x - DT * d, xs, g)
-    return jax.lax.fori_loop(0, STEPS, body, xs)
+    return jax.lax.fori_loop(0, STEPS, lambda _, xs: step(xs), xs)
 
-def timeit(fn, reps):
+@jax.jit
+def inference_energy(xs):
+    def body(xs, _):
+        return step(xs), energy(xs)
+    final, trace = jax.lax.scan(body, xs, None, length=STEPS)
+    return final, jnp.concatenate([trace, energy(final)[None]])
+
+ops = {"energy": lambda: energy(xs), "gradient": lambda: gradient(xs),
+       "inference": lambda: inference(xs), "inference_general": lambda: inference(xs),
+       "inference_energy": lambda: inference_energy(xs)}
+for fn in ops.values():
     jax.block_until_ready(fn())
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter(); jax.block_until_ready(fn()); ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
-
 final = inference(xs)
-out = {"energy": timeit(lambda: energy(xs), repeats * 5),
-       "gradient": timeit(lambda: gradient(xs), repeats * 5),
-       "inference": timeit(lambda: inference(xs), repeats),
-       "energy_value": np.asarray(energy(xs), dtype=np.float64).tolist(),
-       "final_energy": np.asarray(energy(final), dtype=np.float64).tolist(),
-       "versions": {"jax": jax.__version__}}
-print(json.dumps(out))
+print(json.dumps({"initial": np.asarray(energy(xs), dtype=np.float64).tolist(),
+                  "inference": np.asarray(energy(final), dtype=np.float64).tolist(),
+                  "inference_energy": np.asarray(inference_energy(xs)[1][-1],
+                                                 dtype=np.float64).tolist(),
+                  "versions": {"jax": jax.__version__,
+                               "hamux": getattr(hmx, "__version__", "?")}}), flush=True)
+for line in sys.stdin:
+    op = line.strip()
+    if not op:
+        break
+    t0, c0 = time.perf_counter(), time.process_time()
+    jax.block_until_ready(ops[op]())
+    print(json.dumps([time.perf_counter() - t0, time.process_time() - c0]), flush=True)
 """
 
 
-def bench_hamux(python, w1, w2, xs, repeats):
-    if not python or not os.path.exists(python):
-        return None, f"hamux environment not found at {python}"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "problem.npz")
+class HamuxWorker:
+    """hamux in its own environment, timing one operation per request."""
+
+    def __init__(self, python, w1, w2, xs, threads):
+        self.tmp = tempfile.TemporaryDirectory()
+        path = os.path.join(self.tmp.name, "problem.npz")
         np.savez(path, w1=w1, w2=w2, x0=xs[0], x1=xs[1], x2=xs[2])
-        worker = os.path.join(tmp, "worker.py")
+        worker = os.path.join(self.tmp.name, "worker.py")
         with open(worker, "w") as f:
             f.write(HAMUX_WORKER)
-        proc = subprocess.run([python, worker, path, str(repeats), str(STEPS), str(DT)],
-                              capture_output=True, text=True, env={**os.environ,
-                                                                   "JAX_PLATFORMS": "cpu"})
-    if proc.returncode != 0:
-        return None, proc.stderr.strip().splitlines()[-1] if proc.stderr else "hamux worker failed"
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    return json.loads(lines[-1]), None
+        flags = (f"--xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'} "
+                 f"intra_op_parallelism_threads={threads}")
+        self.proc = subprocess.Popen(
+            [python, worker, path, str(STEPS), str(DT)], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "JAX_PLATFORMS": "cpu", "XLA_FLAGS": flags})
+        line = self.proc.stdout.readline()
+        if not line.startswith("{"):
+            err = self.proc.stderr.read().strip().splitlines()
+            raise RuntimeError(err[-1] if err else "hamux worker failed")
+        self.energies = json.loads(line)
+
+    def time(self, op):
+        self.proc.stdin.write(op + "\n")
+        self.proc.stdin.flush()
+        return tuple(json.loads(self.proc.stdout.readline()))
+
+    def close(self):
+        self.proc.stdin.write("\n")
+        self.proc.stdin.flush()
+        self.proc.wait(timeout=60)
+        self.tmp.cleanup()
 
 
 def main(argv=None):
@@ -206,48 +259,83 @@ def main(argv=None):
     args = parser.parse_args(argv)
     import torch
 
-    torch.set_num_threads(args.threads)
-    os.environ["XLA_FLAGS"] = (f"--xla_cpu_multi_thread_eigen={'true' if args.threads > 1 else 'false'}"
-                               f" intra_op_parallelism_threads={args.threads}")
-    repeats = 3 if args.quick else 7
-    w1, w2, xs = make_problem()
-    results = bench_hopfield(w1, w2, xs, repeats)
-    results["naive"] = bench_naive_torch(w1, w2, xs, repeats)
-    hamux, why = bench_hamux(args.hamux_python, w1, w2, xs, repeats)
-    if hamux is not None:
-        results["hamux"] = hamux
+    import hopfield
 
-    ref = np.asarray(results["numpy"]["energy_value"])
-    ref_final = np.asarray(results["numpy"]["final_energy"])
-    cols = [("numpy", "hopfield NumPy f64"), ("numpy32", "hopfield NumPy f32"),
-            ("torch", "hopfield torch f32"),
-            ("naive", "naive torch autograd f32")]
+    torch.set_num_threads(args.threads)
+    rounds = 5 if args.quick else 11
+    w1, w2, xs = make_problem()
+    impls = {"torch": hopfield_ops(w1, w2, xs, "torch"), "naive": naive_torch_ops(w1, w2, xs)}
+    hamux, why = None, None
+    if args.hamux_python and os.path.exists(args.hamux_python):
+        try:
+            hamux = HamuxWorker(args.hamux_python, w1, w2, xs, args.threads)
+        except RuntimeError as exc:
+            why = str(exc)
+    else:
+        why = f"hamux environment not found at {args.hamux_python}"
+    load_start = os.getloadavg()[0]
+    times = {name: {op: [] for op in OPS} for name in (*impls, "hamux")}
+    with torch.no_grad():
+        for ops, _ in impls.values():  # warm up
+            for fn in ops.values():
+                fn()
+        for _ in range(rounds):
+            for op in OPS:
+                for name, (ops, _) in impls.items():
+                    if op in ops:
+                        times[name][op].append(timed(ops[op]))
+                if hamux is not None:
+                    times["hamux"][op].append(hamux.time(op))
+    load_end = os.getloadavg()[0]
+    energies = {name: e for name, (_, e) in impls.items()}
+    energies["numpy"] = numpy_reference(w1, w2, xs)
+    if hamux is not None:
+        energies["hamux"] = {k: np.asarray(v) for k, v in hamux.energies.items() if k != "versions"}
+        versions = hamux.energies["versions"]
+        hamux.close()
+
+    def med(name, op, which):
+        vals = times[name][op]
+        return statistics.median(v[which] for v in vals) if vals else None
+
+    cols = [("torch", "hopfield torch f32"), ("naive", "naive torch autograd f32")]
     if hamux is not None:
         cols.append(("hamux", "hamux JAX jit f32"))
-    print(f"HAM {SIZES[0]}-{SIZES[1]}-{SIZES[2]} (identity-tanh-softmax), batch {BATCH}, "
-          f"Euler dt={DT}; median ms; {args.threads} thread(s); nproc={os.cpu_count()}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(f"HAM {SIZES[0]}-{SIZES[1]}-{SIZES[2]} (identity-tanh-softmax), batch {BATCH}, Euler "
+          f"dt={DT}; {rounds} interleaved rounds, medians in ms; {args.threads} thread(s); "
+          f"nproc={os.cpu_count()}; load average {load_start:.2f} at the start, {load_end:.2f} at "
+          f"the end; hopfield {hopfield.__version__}, torch {torch.__version__}"
+          + (f", hamux {versions['hamux']} on jax {versions['jax']}" if hamux is not None else ""))
+    for which, title in ((0, "wall-clock"), (1, "CPU time")):
+        print(f"\n{title} (ms):\n")
+        head = "| operation | " + " | ".join(n for _, n in cols)
+        ratio = " | hopfield torch / hamux |" if hamux is not None else " |"
+        print(head + ratio)
+        print("|---" * (len(cols) + 1 + (hamux is not None)) + "|")
+        for op in OPS:
+            cells = []
+            for k, _ in cols:
+                v = med(k, op, which)
+                cells.append("–" if v is None else f"{1e3 * v:.1f}")
+            extra = ""
+            if hamux is not None:
+                extra = f" {med('torch', op, which) / med('hamux', op, which):.2f} |"
+            print(f"| {LABELS[op]} | " + " | ".join(cells) + " |" + extra)
     print()
-    header = "| operation | " + " | ".join(name for _, name in cols)
-    ratio = " | torch / naive |" + (" torch / hamux |" if hamux is not None else "")
-    print(header + ratio)
-    print("|---" * (len(cols) + 2 + (hamux is not None)) + "|")
-    for op in ("energy", "gradient", "inference"):
-        row = [f"{1e3 * results[k][op]:.2f}" for k, _ in cols]
-        r = f"{results['torch'][op] / results['naive'][op]:.2f}"
-        extra = f" {results['torch'][op] / hamux[op]:.2f} |" if hamux is not None else ""
-        label = op if op != "inference" else f"inference ({STEPS} steps)"
-        print(f"| {label} | " + " | ".join(row) + f" | {r} |" + extra)
-    print()
+    ref = energies["numpy"]
     for k, name in cols:
-        e = np.asarray(results[k]["energy_value"])
-        f = np.asarray(results[k]["final_energy"])
-        print(f"- {name}: max relative energy difference to NumPy f64: initial "
-              f"{np.max(np.abs(e - ref) / np.abs(ref)):.1e}, after {STEPS} steps "
-              f"{np.max(np.abs(f - ref_final) / np.abs(ref_final)):.1e}")
+        e = energies[k]
+        if not isinstance(e, dict):
+            continue
+        parts = [f"initial {np.max(np.abs(e['initial'] - ref['initial']) / np.abs(ref['initial'])):.1e}"]
+        for op in ("inference", "inference_general", "inference_energy"):
+            if op in e:
+                rel = np.max(np.abs(e[op] - ref["inference"]) / np.abs(ref["inference"]))
+                parts.append(f"{LABELS[op]} {rel:.1e}")
+        print(f"- {name}: max relative energy difference to hopfield NumPy f64: " + ", ".join(parts))
     if hamux is None:
         print(f"- hamux not run: {why}")
-    descended = bool(np.all(ref_final < ref))
+    descended = bool(np.all(ref["inference"] < ref["initial"]))
     print(f"- energy fell over the {STEPS} steps for every batch element: {descended}")
 
 

@@ -266,3 +266,30 @@ def test_user_activation_object_runs_but_is_not_saved(tmp_path, rng):
     assert np.allclose(mine.run(u0, steps=50).energies, ref.run(u0, steps=50).energies)
     with pytest.raises(TypeError, match="custom activation"):
         hf.save(mine, tmp_path / "x.npz")
+
+
+def test_activations_are_the_lagrangian_frameworks_own():
+    """One set of activations and Lagrangians serves the 1984 network and the Lagrangian
+    framework: tanh / logistic are hf.lagrangian.Tanh / Sigmoid at β = 1 scaled by the gain."""
+    from hopfield.lagrangian import Sigmoid, Tanh
+
+    tanh, logistic = ACTIVATIONS["tanh"], ACTIVATIONS["logistic"]
+    assert type(tanh.base) is Tanh and type(logistic.base) is Sigmoid
+    rng = np.random.default_rng(0)
+    u = rng.normal(scale=3.0, size=(4, 5))
+    lam = 2.5
+    for act, L in ((tanh, Tanh(lam)), (logistic, Sigmoid(lam))):
+        np.testing.assert_allclose(act.output(u, lam), L.activation(u), rtol=1e-15)
+        np.testing.assert_allclose(act.lagrangian(u, lam).sum(-1), L.value(u), rtol=1e-13)
+        V = act.output(u, lam)
+        # g' by central differences, the inverse, and ∫_0^V g^{-1} = V u − L(u)
+        h = 1e-6
+        np.testing.assert_allclose(act.derivative(u, lam),
+                                   (act.output(u + h, lam) - act.output(u - h, lam)) / (2 * h),
+                                   rtol=1e-6, atol=1e-9)
+        inside = (V > act.low + 1e-9) & (V < act.high - 1e-9)
+        np.testing.assert_allclose(act.inverse(V[inside], lam), u[inside], rtol=1e-6)
+        np.testing.assert_allclose(act.integral(V, lam), V * u - act.lagrangian(u, lam),
+                                   rtol=1e-7, atol=1e-9)
+    # sech² is evaluated without cancellation where tanh saturates
+    assert tanh.derivative(np.array([30.0]), 1.0)[0] == pytest.approx(4 * np.exp(-60.0), rel=1e-12)

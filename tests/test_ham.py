@@ -500,3 +500,56 @@ def test_old_names_still_work_with_a_deprecation_warning(rng):
     net = GeneralNetwork(np.eye(4) * 0.1, "tanh")
     with pytest.warns(DeprecationWarning, match="velocity` is deprecated"):
         np.testing.assert_array_equal(net.velocity(v), net.derivatives(v))
+
+
+def _identity_hub_ham(rng, dtype=np.float64):
+    """An identity layer of 40 neurons between a tanh (12) and a softmax (6) layer, with a bias,
+    plus a synapse between the two others: the identity layer can be integrated out."""
+    layers = [Layer(12, "tanh"), Layer(40, "identity", tau=0.7, bias=0.2 * rng.normal(size=40)),
+              Layer(6, "softmax", tau=0.5)]
+    synapses = [DenseSynapse((0.3 * rng.normal(size=(40, 12))).astype(dtype)),
+                DenseSynapse((0.3 * rng.normal(size=(6, 40))).astype(dtype)),
+                DenseSynapse((0.3 * rng.normal(size=(6, 12))).astype(dtype))]
+    return HAM(layers, synapses, edges=[(0, 1), (1, 2), (0, 2)])
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numpy32", "torch"])
+def test_identity_layer_elimination_equals_the_plain_euler_loop(backend, rng):
+    """x^A_{k+1} = (1−c)x^A_k + c d^A_k is linear: the run that tracks P = x^A M with the Gram
+    matrix MᵀM (and rebuilds x^A at the end) gives the plain loop's states (t_max included)."""
+    from hopfield.lagrangian import _linear_layer, integrate
+
+    dtype = np.float32 if backend == "numpy32" else np.float64
+    ham = _identity_hub_ham(rng, dtype)
+    assert _linear_layer.eliminable_layer(ham, batch=8, steps=30) == 1
+    xs = [rng.normal(size=(8, layer.size)).astype(dtype) for layer in ham.layers]
+    ref = integrate.euler(ham._system(), [x.astype(np.float64) for x in xs], dt=0.05,
+                          max_steps=1000, t_max=1.47)  # 30 steps, the last one shorter
+    assert ref.n_steps == 30
+    if backend == "torch":
+        torch = pytest.importorskip("torch")
+        with torch.no_grad():
+            res = ham.run([torch.tensor(x) for x in xs], dt=0.05, t_max=1.47, record_energy=False)
+        states = [s.numpy() for s in res.states]
+    else:
+        res = ham.run(xs, dt=0.05, t_max=1.47, record_energy=False)
+        states = res.states
+    tol = {"rtol": 1e-10, "atol": 1e-11} if dtype == np.float64 else {"rtol": 1e-4, "atol": 1e-5}
+    assert res.n_steps == 30 and res.t == pytest.approx(1.47) and res.energy is None
+    for a, b in zip(states, ref.states, strict=True):
+        np.testing.assert_allclose(a, b, **tol)
+    np.testing.assert_allclose(res.times, ref.times)
+    assert "t_max=1.47" in res.message
+
+
+def test_identity_layer_elimination_only_where_it_saves_work(rng):
+    from hopfield.lagrangian import _linear_layer
+
+    ham = HAM([Layer(784, "identity"), Layer(512, "tanh"), Layer(10, "softmax")],
+              [DenseSynapse(np.zeros((512, 784))), DenseSynapse(np.zeros((10, 512)))])
+    assert _linear_layer.eliminable_layer(ham, batch=256, steps=100) == 0
+    assert _linear_layer.eliminable_layer(ham, batch=256, steps=1) is None  # Gram costs a step
+    wide = HAM([Layer(50, "identity"), Layer(200, "tanh")], [DenseSynapse(np.zeros((200, 50)))])
+    assert _linear_layer.eliminable_layer(wide, batch=256, steps=100) is None  # m > 2 n_A
+    conv = _conv_ham(rng)
+    assert _linear_layer.eliminable_layer(conv, batch=4, steps=100) is None  # no identity layer

@@ -51,6 +51,7 @@ from ._validation import (
     check_trace_size,
     check_weights,
 )
+from .lagrangian import lagrangians as _lagrangians
 
 __all__ = [
     "ACTIVATIONS",
@@ -58,25 +59,8 @@ __all__ = [
     "ContinuousHopfieldNetwork",
     "ContinuousResult",
     "IterateResult",
+    "LagrangianActivation",
 ]
-
-
-def _log_cosh(x):
-    """ln cosh x without overflow: |x| + ln(1 + e^{-2|x|}) - ln 2."""
-    a = np.abs(x)
-    return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
-
-
-def _softplus(x):
-    """ln(1 + e^x) without overflow."""
-    return np.logaddexp(0.0, x)
-
-
-def _xlogx(x):
-    out = np.zeros_like(x)
-    pos = x > 0
-    out[pos] = x[pos] * np.log(x[pos])
-    return out
 
 
 class AbstractActivation(abc.ABC):
@@ -113,57 +97,52 @@ class AbstractActivation(abc.ABC):
         r""":math:`\int_0^V g^{-1}(v)\,dv` from V."""
 
 
-class Tanh(AbstractActivation):
-    r""":math:`g(u) = \tanh(\lambda u)` with outputs in (-1, 1);
-    :math:`L = \ln\cosh(\lambda u)/\lambda`,
-    :math:`\int_0^V g^{-1} = [(1+V)\ln(1+V) + (1-V)\ln(1-V)]/(2\lambda)`."""
+class LagrangianActivation(AbstractActivation):
+    r"""The activation :math:`g(u)=\ell'(\lambda u)` of an additive layer Lagrangian :math:`\ell`.
 
-    name = "tanh"
-    low, high = -1.0, 1.0
+    The maths lives once, in :mod:`hopfield.lagrangian.lagrangians` (``Tanh``, ``Sigmoid`` with
+    :math:`\beta=1`); with gain λ: :math:`L(u)=\ell(\lambda u)/\lambda`,
+    :math:`g'(u)=\lambda\ell''(\lambda u)`, :math:`g^{-1}(V)=(\ell')^{-1}(V)/\lambda` and
+    :math:`\int_0^Vg^{-1}=\ell^*(V)/\lambda` (the Legendre conjugate).
 
-    def output(self, u, gain):
-        return np.tanh(gain * u)
+    Parameters
+    ----------
+    name : str
+        The activation's name (the key in :data:`ACTIVATIONS`).
+    lagrangian : hopfield.lagrangian.Tanh or hopfield.lagrangian.Sigmoid
+        An additive Lagrangian with ``pointwise``, ``curvature``, ``inverse``, ``conjugate`` and
+        the range ``low``, ``high`` of its activation.
+    """
 
-    def derivative(self, u, gain):
-        return gain / np.cosh(gain * u) ** 2
-
-    def inverse(self, V, gain):
-        return np.arctanh(V) / gain
-
-    def lagrangian(self, u, gain):
-        return _log_cosh(gain * u) / gain
-
-    def integral(self, V, gain):
-        return 0.5 * (_xlogx(1.0 + V) + _xlogx(1.0 - V)) / gain
-
-
-class Logistic(AbstractActivation):
-    r""":math:`g(u) = 1/(1 + e^{-\lambda u})` with outputs in (0, 1);
-    :math:`L = \ln(1 + e^{\lambda u})/\lambda`,
-    :math:`\int_0^V g^{-1} = [V\ln V + (1-V)\ln(1-V)]/\lambda`."""
-
-    name = "logistic"
-    low, high = 0.0, 1.0
+    def __init__(self, name: str, lagrangian):
+        self.name = name
+        self.base = lagrangian
+        self.low, self.high = float(lagrangian.low), float(lagrangian.high)
 
     def output(self, u, gain):
-        return 0.5 * (1.0 + np.tanh(0.5 * gain * u))
+        return self.base.activation(gain * u)
 
     def derivative(self, u, gain):
-        v = self.output(u, gain)
-        return gain * v * (1.0 - v)
+        return gain * self.base.curvature(gain * u)
 
     def inverse(self, V, gain):
-        return (np.log(V) - np.log1p(-V)) / gain
+        return self.base.inverse(V) / gain
 
     def lagrangian(self, u, gain):
-        return _softplus(gain * u) / gain
+        return self.base.pointwise(gain * u) / gain
 
     def integral(self, V, gain):
-        return (_xlogx(V) + _xlogx(1.0 - V)) / gain
+        return self.base.conjugate(V) / gain
+
+    def __repr__(self) -> str:
+        return f"LagrangianActivation({self.name!r}, {self.base!r})"
 
 
 #: activation name -> activation
-ACTIVATIONS: dict[str, AbstractActivation] = {a.name: a for a in (Tanh(), Logistic())}
+ACTIVATIONS: dict[str, AbstractActivation] = {
+    "tanh": LagrangianActivation("tanh", _lagrangians.Tanh(1.0)),  # tanh(λu), outputs in (-1, 1)
+    "logistic": LagrangianActivation("logistic", _lagrangians.Sigmoid(1.0)),  # outputs in (0, 1)
+}
 
 _MESSAGES = {
     0: "reached the end of the time span",

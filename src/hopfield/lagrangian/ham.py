@@ -51,8 +51,9 @@ from ._common import (
     like,
     xp_of,
 )
+from ._linear_layer import eliminable_layer, run_eliminated
 from .general import GeneralNetwork
-from .integrate import IntegrationResult
+from .integrate import IntegrationResult, _can_work_in_place
 from .lagrangians import AbstractLagrangian, make_lagrangian
 
 __all__ = [
@@ -130,6 +131,13 @@ class AbstractSynapse(abc.ABC):
     def backward(self, g_post):
         """:math:`\\xi^\\top g_{\\rm post}`, shape ``(batch, n_pre)``."""
 
+    def accumulate(self, acc, g, way):
+        """``acc + forward(g)`` (``way="forward"``) or ``acc + backward(g)``; ``acc`` may be None.
+
+        Subclasses may fuse the sum into the product (``DenseSynapse`` uses ``addmm`` on torch)."""
+        product = self.forward(g) if way == "forward" else self.backward(g)
+        return product if acc is None else acc + product
+
     def energy(self, g_pre, g_post):
         """:math:`-g_{\\rm post}\\cdot\\xi g_{\\rm pre}` per batch row."""
         xp = xp_of(g_post)
@@ -158,6 +166,15 @@ class DenseSynapse(AbstractSynapse):
 
     def backward(self, g_post):
         return g_post @ like(self.weight, g_post)
+
+    def accumulate(self, acc, g, way):
+        if acc is None or not is_torch_array(g) or g.ndim != 2 or acc.shape != (
+                g.shape[0], self.n_post if way == "forward" else self.n_pre):
+            return super().accumulate(acc, g, way)
+        import torch
+
+        w = like(self.weight, g)
+        return torch.addmm(acc, g, w.T if way == "forward" else w)  # acc + g·Wᵀ in one GEMM
 
 
 class ConvSynapse(AbstractSynapse):
@@ -345,29 +362,47 @@ class HAM:
             e = e + layer.lagrangian.energy(x)
         return e
 
-    def _drives(self, gs):
-        drives = [0.0] * self.n_layers
-        for (pre, post), syn in zip(self.edges, self.synapses, strict=True):
-            drives[post] = drives[post] + syn.forward(gs[pre])
-            drives[pre] = drives[pre] + syn.backward(gs[post])
+    def _drives(self, gs, cache=None):
+        r"""Drives :math:`\sum_{B\sim A}\xi^{(A,B)}g^B+b^A`; products of constant layers come
+        from ``cache`` (``{"const": layers, (k, "forward"|"backward"): product}``) when given."""
+        drives = [None] * self.n_layers
         for a, layer in enumerate(self.layers):
             if layer.bias is not None:
-                drives[a] = drives[a] + like(layer.bias, gs[a])
-            if isinstance(drives[a], float):
-                drives[a] = gs[a] * 0.0
-        return drives
+                drives[a] = like(layer.bias, gs[a])
+        const = cache["const"] if cache is not None else ()
+        for k, ((pre, post), syn) in enumerate(zip(self.edges, self.synapses, strict=True)):
+            for into, src, way in ((post, pre, "forward"), (pre, post, "backward")):
+                if src in const:  # a held layer's product is the same at every step
+                    if (k, way) not in cache:
+                        cache[(k, way)] = getattr(syn, way)(gs[src])
+                    drives[into] = (cache[(k, way)] if drives[into] is None
+                                    else drives[into] + cache[(k, way)])
+                else:
+                    drives[into] = syn.accumulate(drives[into], gs[src], way)
+        return [gs[a] * 0.0 if d is None else d for a, d in enumerate(drives)]
 
-    def _drives_and_energy(self, xs, want_energy):
+    def _drives_and_energy(self, xs, want_energy, cache=None):
         r"""Drives of every layer and, if asked, the energy from the same activations:
         :math:`E=\sum_A E_A(x^A)-\tfrac12\sum_Ag^A\cdot(d^A+b^A)` (each synapse product appears
-        in two drives, the bias once)."""
-        if not want_energy:
-            return self._drives(self._activations(xs)), None
-        xp = xp_of(xs[0])
-        pairs = [layer.lagrangian.energy_and_activation(x)
-                 for layer, x in zip(self.layers, xs, strict=True)]
+        in two drives, the bias once). With a ``cache`` the activations (and Legendre energies)
+        of held layers are computed once."""
+        const = cache["const"] if cache is not None else ()
+        pairs = []
+        for a, (layer, x) in enumerate(zip(self.layers, xs, strict=True)):
+            key = ("g", a, want_energy)
+            if a in const and key in cache:
+                pairs.append(cache[key])
+                continue
+            pair = (layer.lagrangian.energy_and_activation(x) if want_energy
+                    else (None, layer.lagrangian.activation(x)))
+            if a in const:
+                cache[key] = pair
+            pairs.append(pair)
         gs = [g for _, g in pairs]
-        ds = self._drives(gs)
+        ds = self._drives(gs, cache)
+        if not want_energy:
+            return ds, None
+        xp = xp_of(xs[0])
         e = 0.0
         for (e_layer, g), d, layer in zip(pairs, ds, self.layers, strict=True):
             dd = d if layer.bias is None else d + like(layer.bias, g)
@@ -378,8 +413,11 @@ class HAM:
         params = [getattr(s, "weight", getattr(s, "kernel", None)) for s in self.synapses]
         params += [layer.bias for layer in self.layers]
         requires_grad = any(bool(getattr(p, "requires_grad", False)) for p in params)
-        return LeakySystem(self._drives_and_energy, [layer.tau for layer in self.layers],
-                           masks=masks, requires_grad=requires_grad)
+        const = frozenset(a for a, m in enumerate(masks or ()) if isinstance(m, float))
+        cache = {"const": const} if const else None
+        return LeakySystem(lambda xs, want: self._drives_and_energy(xs, want, cache),
+                           [layer.tau for layer in self.layers], masks=masks,
+                           requires_grad=requires_grad)
 
     def _derivatives(self, xs, masks=None):
         return self._system(masks)(xs)
@@ -466,6 +504,15 @@ class HAM:
             Record the energy at every step (computed from the step's own activations and
             synapse products, so it costs the Legendre terms only).
 
+        Notes
+        -----
+        Without autograd (NumPy, or torch under ``no_grad``) Euler steps update the states in
+        place. An Euler run that records no energy and has no ``tol`` and no ``clamp``
+        integrates an identity layer out exactly when that saves operations (the recurrence of
+        :mod:`hopfield.lagrangian._linear_layer`: ``batch·m²`` instead of ``2·batch·n·m`` per
+        step for an ``n``-neuron identity layer with ``m`` neighbouring neurons); the states
+        are those of the plain loop up to rounding.
+
         Returns
         -------
         IntegrationResult
@@ -482,8 +529,19 @@ class HAM:
         options = check_run_options(method=method, dt=dt, max_steps=max_steps, t_max=t_max,
                                     tol=tol, rtol=rtol, atol=atol,
                                     taus=[layer.tau for layer in self.layers])
-        system = self._system(self._check_clamp(clamp, xs))
-        res = integrate_system(system, xs, options, record_energy=record_energy)
+        masks = self._check_clamp(clamp, xs)
+        system = self._system(masks)
+        eliminate = None
+        if (options["method"] == "euler" and options["tol"] is None and not record_energy
+                and (masks is None or all(m is None for m in masks))
+                and _can_work_in_place(system, xs)):
+            steps = min(options["max_steps"], int(1e9) if options["t_max"] is None
+                        else int(np.ceil(options["t_max"] / options["dt"])))
+            eliminate = eliminable_layer(self, int(xs[0].shape[0]), steps)
+        if eliminate is not None:
+            res = run_eliminated(self, xs, eliminate, options)
+        else:
+            res = integrate_system(system, xs, options, record_energy=record_energy)
         return finish_run(res, self._activations, single)
 
     def to_general(self) -> GeneralNetwork:

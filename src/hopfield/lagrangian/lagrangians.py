@@ -191,9 +191,11 @@ class Tanh(AbstractLagrangian):
         return xp.tanh(self.beta * x)
 
     def curvature(self, x):
-        r""":math:`\ell''(x)=\beta(1-\tanh^2\beta x)`."""
-        t = self.activation(x)
-        return self.beta * (1.0 - t * t)
+        r""":math:`\ell''(x)=\beta\,\mathrm{sech}^2\beta x=4\beta e^{-2|\beta x|}/(1+e^{-2|\beta x|})^2`
+        (no cancellation where :math:`\tanh\to\pm1`)."""
+        xp = array_namespace(x)
+        e = xp.exp(-2.0 * xp.abs(self.beta * x))
+        return 4.0 * self.beta * e / (1.0 + e) ** 2
 
     def inverse(self, g):
         r""":math:`(\ell')^{-1}(g)=\mathrm{artanh}(g)/\beta` for :math:`g\in(-1,1)`."""
