@@ -545,3 +545,30 @@ def test_small_screen_scrolls_visibly(browser, server_url, tmp_path):
         assert pg.errors == []
     finally:
         pg.close()
+
+
+def test_cli_default_port_and_the_url_when_no_browser_opens(browser):
+    # no desktop and no $BROWSER: the command says where the page is instead of opening it, on
+    # the default port (8765, or the next free one: other tests may hold it), not mkdocs' 8000
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    proc = subprocess.Popen([sys.executable, "-m", "hopfield", "serve", "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+        assert first.startswith("hopfield serve: http://127.0.0.1:"), first + proc.stderr.read()
+        url = first.split()[2]
+        assert 8765 <= int(url.rsplit(":", 1)[1].rstrip("/")) <= 8774
+        assert "no web browser could be opened" in second and url in second
+        pg = browser.new_page()
+        try:
+            pg.goto(url)
+            pg.wait_for_selector("body[data-ready=true]")
+            assert pg.title() == "hopfield · interactive recall"
+        finally:
+            pg.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()

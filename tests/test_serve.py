@@ -885,3 +885,13 @@ def test_deeply_nested_json_is_400(url):
     status, res, _ = _request(url, "/api/recall", raw=raw, method="POST")
     assert status == 400 and "nested too deeply" in res["error"]
     assert _request(url, "/api/models")[0] == 200
+
+
+def test_a_client_resetting_mid_request_is_not_logged_as_an_error(strict, capsys):
+    with socket.create_connection(strict.server_address[:2], timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHo")
+        time.sleep(0.1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = RST
+    time.sleep(0.3)
+    assert _exchange(strict, _get(_host(strict)))[0].startswith(b"HTTP/1.1 200 ")
+    assert "Traceback" not in capsys.readouterr().err

@@ -28,6 +28,7 @@ import ipaddress
 import json
 import math
 import queue
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -183,6 +184,12 @@ class LocalHTTPServer(HTTPServer):
             finally:
                 self.shutdown_request(request)
                 self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up or resets mid-request is routine; anything else is logged."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
 
     @staticmethod
     def _refuse_busy(request) -> None:
