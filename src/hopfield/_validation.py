@@ -133,7 +133,8 @@ def check_finite_array(
     Only booleans, integers and reals convert: complex input is refused (the maths is real and a
     cast would drop the imaginary part), and so are strings and objects.
     """
-    arr = _as_real(x, name)
+    # a complex dtype asked for explicitly (the phasor network's Hermitian weights) keeps complex input
+    arr = _as_real(x, name, allow_complex=np.issubdtype(np.dtype(dtype), np.complexfloating))
     if arr.dtype == bool:
         raise TypeError(f"`{name}` must hold numbers, not booleans; got {x!r:.60}.")
     arr = np.array(arr, dtype=dtype, copy=True)
@@ -150,8 +151,9 @@ def check_finite_array(
     return arr
 
 
-def _as_real(x, name: str) -> np.ndarray:
-    """``x`` as an array of bools, integers or reals, refusing complex, strings and objects."""
+def _as_real(x, name: str, *, allow_complex: bool = False) -> np.ndarray:
+    """``x`` as an array of bools, integers or reals, refusing complex (unless ``allow_complex``),
+    strings and objects."""
     if isinstance(x, np.ndarray):
         arr = x
     else:
@@ -167,13 +169,14 @@ def _as_real(x, name: str) -> np.ndarray:
                 "be read as a number)."
             )
         arr = arr.astype(np.float64)
-    if np.issubdtype(arr.dtype, np.complexfloating):
+    if np.issubdtype(arr.dtype, np.complexfloating) and not allow_complex:
         raise TypeError(
             f"`{name}` is complex ({arr.dtype}); the maths here is real. Pass the real part "
             "explicitly (`x.real`) if that is what you mean."
         )
     if arr.dtype != bool and not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+        or (allow_complex and np.issubdtype(arr.dtype, np.complexfloating))
     ):
         raise TypeError(f"`{name}` must be a numeric array; got dtype {arr.dtype}.")
     return arr
