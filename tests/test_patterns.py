@@ -127,3 +127,10 @@ def test_datasets_letters_digits_shapes():
         hf.datasets.letters("a")
     with pytest.raises(KeyError, match="no pattern"):
         letters["?"]
+
+
+def test_random_in_blocks_is_one_stream():
+    """Large pattern sets are drawn in row blocks; the result is the single-draw stream."""
+    gen = np.random.default_rng(3)
+    want = np.where(gen.random((300, 40000)) < 0.5, 1, -1).astype(np.int8)
+    assert np.array_equal(hf.patterns.random(300, 40000, rng=3), want)

@@ -55,8 +55,12 @@ def random(n_patterns: int, n_neurons: int, *, bias: float = 0.0, rng=None) -> n
     check_scalar(n_neurons, "n_neurons", numbers.Integral, min_val=1)
     check_scalar(bias, "bias", numbers.Real, min_val=-1.0, max_val=1.0)
     gen = check_rng(rng)
-    plus = gen.random((n_patterns, n_neurons)) < (1.0 + bias) / 2.0
-    return np.where(plus, np.int8(1), np.int8(-1))  # int8 throughout: no int64 temporary
+    out = np.empty((n_patterns, n_neurons), dtype=np.int8)
+    rows = max(1, 2**23 // n_neurons)  # the uniforms in blocks of 64 MiB: the same stream
+    for r in range(0, n_patterns, rows):
+        plus = gen.random((min(rows, n_patterns - r), n_neurons)) < (1.0 + bias) / 2.0
+        out[r:r + rows] = np.where(plus, np.int8(1), np.int8(-1))
+    return out
 
 
 def _n_changes(n_neurons: int, fraction, n_flips, name: str) -> int:

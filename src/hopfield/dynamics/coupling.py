@@ -149,8 +149,8 @@ class Coupling:
         diagonal is zeroed, else 0).
     k_formed : callable
         ``() -> bool``: whether the weight form is already available without new work.
-    patterns_f : tuple of ndarray or None
-        Pattern form: Ξᵀ and Ξ as float32 (float64 when N·P ≥ 2²⁴) for exact BLAS products.
+    patterns_f : ndarray or None
+        Pattern form: Ξᵀ as float32 (float64 when N·P ≥ 2²⁴) for exact BLAS products.
     """
 
     n_neurons: int
@@ -166,7 +166,7 @@ class Coupling:
     patterns_t: np.ndarray | None
     cdiag: int
     k_formed: Callable
-    patterns_f: tuple | None = None
+    patterns_f: np.ndarray | None = None
 
     @classmethod
     def from_weights(cls, w: np.ndarray, theta: np.ndarray, precision: str = "float64",
@@ -224,7 +224,7 @@ class Coupling:
         dt = np.float32 if n * p < _F32_EXACT else np.float64
         return cls(n, float(scale), True, th, np.zeros(n, dtype=np.int64),
                    np.full(n, float(wself)), True, field, bound, lambda: store.matrix(x), xt,
-                   cdiag, lambda: store.formed(x), (xt.astype(dt), x.astype(dt)))
+                   cdiag, lambda: store.formed(x), xt.astype(dt))
 
     @classmethod
     def hebb_stack(cls, xt: np.ndarray, scale: float, zero_diagonal: bool) -> Coupling:
@@ -246,7 +246,8 @@ class Coupling:
         """
         from ._kernels import integer_fields
 
-        xtf, xf = self.patterns_f
+        xtf = self.patterns_f
+        xf = xtf.T  # a view: one float copy of the patterns
         b, n = s.shape
         fields = np.empty((b, n), dtype=self.field_dtype())
         overlaps = np.empty((b, xf.shape[0]), dtype=np.int64)
