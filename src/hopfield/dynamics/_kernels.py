@@ -53,6 +53,23 @@ def _decide(hi, eps_i, old, tie_code, beta, deterministic, scale, wself, state):
     return (1 if u < _p_plus(x) else -1), state
 
 
+@njit(cache=True, inline="always")
+def _is_fixed_point(h, s, eps, clamp, tie_code):
+    """Whether no neuron would change at zero temperature: then a sweep in any order makes no
+    flip, so it can be skipped without drawing its order (the probe's own stream is not used
+    after it converges)."""
+    for i in range(s.shape[0]):
+        if clamp[i]:
+            continue
+        hi = h[i]
+        if s[i] > 0:
+            if hi < -eps[i]:
+                return False
+        elif hi > eps[i] or (tie_code == TIE_PLUS and hi >= -eps[i]):
+            return False
+    return True
+
+
 @njit(cache=True)
 def _probe_sweeps(
     wt, eps, wdiag, scale, s, h, clamp, order_code, tie_code, betas, state, e, trace_row, track
@@ -68,6 +85,11 @@ def _probe_sweeps(
     for t in range(max_sweeps):
         beta = betas[t]
         deterministic = np.isinf(beta)
+        if deterministic and _is_fixed_point(h, s, eps, clamp, tie_code):
+            if track:  # the sweep that would make no flip, as if performed
+                for r in range(t + 1, max_sweeps + 1):
+                    trace_row[r] = e
+            return t + 1, True, e, total_flips
         if order_code == ORDER_RANDOM:
             state = _shuffle(order, state)
         flips = 0
