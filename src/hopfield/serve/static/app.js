@@ -803,12 +803,14 @@ function clearWeights() {
     c.getContext("2d").clearRect(0, 0, 1, 1);
   }
   $("weights-view").dataset.kind = "";
+  $("weights-layout").hidden = true;
   $("weights-info").textContent = "";
   $("neuron-weights-caption").textContent = "";
 }
 
 function drawWeights(res) {
   const view = $("weights-view");
+  $("weights-layout").hidden = false;
   const ctx = () => view.getContext("2d");
   if (res.weights) {
     const n = res.weights.n;
