@@ -100,8 +100,10 @@ def run(args) -> int:
 
     server = bind(args.host, args.port, quiet=args.quiet, allowed_hosts=args.allow_host)
     if not _is_loopback(args.host):
+        names = ", ".join(sorted(server.allowed_hosts))
         print(f"warning: serving on {args.host}, which other machines may reach; the page has no "
-              f"authentication.", file=sys.stderr)
+              f"authentication. It answers only requests addressed to {names}: add the name or "
+              f"address others use to reach this machine with --allow-host.", file=sys.stderr)
     threading.Thread(target=warm_up, name="hopfield-warm-up", daemon=True).start()
     print(f"hopfield serve: {server.url}  (Ctrl-C to stop)", flush=True)
     if args.open:
