@@ -178,3 +178,15 @@ def test_paired_associates(tmp_path, monkeypatch):
     np.testing.assert_array_equal(curves["γ_auto = 0.0"][:, 0], curves["BAM"][:, 0])
     assert curves["γ_auto = 1.0"][0, 0] == 1.0 and curves["γ_auto = 1.0"][-1, 0] < 0.2  # capacity
     assert curves["γ_auto = 1.0"][1, 0] > curves["BAM"][1, 0]  # 15 pairs: the single memory wins
+
+
+def test_human_memory(tmp_path, monkeypatch):
+    result = _main("human_memory", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    drift, still = result["results"]["drift 0.1 per event"], result["results"]["no drift"]
+    for r in (drift, still):
+        acc, se = r.accuracy_by_repetition, r.accuracy_by_repetition_se
+        assert acc[-1] - acc[0] > 3 * np.hypot(se[-1], se[0])  # repetition helps
+    lag, lag_se = drift.accuracy_by_lag, drift.accuracy_by_lag_se
+    assert lag[0] - lag[-1] > 3 * np.hypot(lag_se[0], lag_se[-1])  # forgetting with drift
+    assert drift.intrusions["within_list"] > drift.intrusions["prior_list"]

@@ -6,7 +6,7 @@ imported only by the functions that need them.
 """
 
 
-from . import cuts, datasets, dynamics, ising, lagrangian, patterns, phasor, plot, rules
+from . import cuts, datasets, dynamics, human_memory, ising, lagrangian, patterns, phasor, plot, rules
 from .association import PairedAssociativeMemory
 from .bam import BidirectionalAssociativeMemory
 from .boltzmann import BoltzmannMachine
@@ -48,6 +48,7 @@ __all__ = [
     "cuts",
     "datasets",
     "dynamics",
+    "human_memory",
     "ising",
     "lagrangian",
     "load",

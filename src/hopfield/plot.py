@@ -10,6 +10,7 @@ __all__ = [
     "figure_path",
     "maxcut_figure",
     "new_figure",
+    "paired_associate_figure",
     "recall_figure",
     "tsp_figure",
 ]
@@ -317,4 +318,42 @@ def basins_figure(survey, basins, *, probability=None, path=None):
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=100)
+    return fig
+
+
+def paired_associate_figure(results, *, path=None):
+    """Accuracy against repetitions and against lag, and the intrusion rates, with error bars.
+
+    Parameters
+    ----------
+    results : dict of str -> hopfield.human_memory.PairedAssociateResult
+        One result per condition (the legend labels), e.g. ``{"drift 0.1": r1, "no drift": r0}``.
+    path : str or path-like, optional
+        Where to write the figure; the figure is returned either way.
+    """
+    fig, ax = new_figure(1, 3, figsize=(13, 4))
+    kinds = ("correct", "within_list", "prior_list", "omission")
+    width = 0.8 / max(1, len(results))
+    for k, (label, r) in enumerate(results.items()):
+        ax[0].errorbar(r.repetitions, r.accuracy_by_repetition, yerr=r.accuracy_by_repetition_se,
+                       marker="o", capsize=3, label=label)
+        edges = np.asarray(r.lag_bins, dtype=float)
+        upper = np.minimum(edges[1:], np.nanmax(r.trials["lag"]) + 1)
+        centres = 0.5 * (edges[:-1] + upper - 1)
+        ax[1].errorbar(centres, r.accuracy_by_lag, yerr=r.accuracy_by_lag_se, marker="s", capsize=3,
+                       label=label)
+        ax[2].bar(np.arange(len(kinds)) + k * width, [r.intrusions[x] for x in kinds], width,
+                  yerr=[r.intrusions_se[x] for x in kinds], capsize=3, label=label)
+    ax[0].set(xlabel="study repetitions", ylabel="cued-recall accuracy", title="repetition", ylim=(0, 1.05))
+    ax[0].xaxis.get_major_locator().set_params(integer=True)
+    ax[1].set(xlabel="lag (events since the last study)", ylabel="cued-recall accuracy",
+              title="forgetting with lag", ylim=(0, 1.05))
+    ax[2].set_xticks(np.arange(len(kinds)) + width * (len(results) - 1) / 2)
+    ax[2].set_xticklabels(["correct", "within-list\nintrusion", "prior-list\nintrusion", "omission"])
+    ax[2].set(ylabel="fraction of trials", title="responses")
+    for a in ax:
+        a.legend(fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
     return fig
