@@ -102,11 +102,11 @@ def test_retrieval_layer_is_ramsauer_network(rng):
     out = layer(torch.tensor(x), torch.tensor(q))
     np.testing.assert_allclose(out.numpy(), net.update(q), atol=1e-12)
     # several steps without freezing: the network's iterates; and with projections=False too
-    layer3 = Hopfield.retrieval(beta=0.3, update_steps_max=3, update_steps_eps=None)
+    layer3 = Hopfield.retrieval(beta=0.3, steps=3, update_steps_eps=None)
     net3 = hf.ModernHopfieldNetwork(x, beta=0.3)
     np.testing.assert_allclose(layer3(torch.tensor(x), torch.tensor(q)).numpy(),
                                net3.retrieve(q, steps=3).states, atol=1e-12)
-    same = Hopfield(projections=False, scaling=0.3, update_steps_max=3, update_steps_eps=None)
+    same = Hopfield(projections=False, scaling=0.3, update_steps_max=2, update_steps_eps=None)
     torch.testing.assert_close(same(torch.tensor(x), torch.tensor(q)),
                                layer3(torch.tensor(x), torch.tensor(q)))
     # a batch of memories with padding = separate networks on the unpadded patterns
@@ -126,7 +126,7 @@ def test_stopping_tolerance_freezes_rows_and_needs_no_host_sync(rng, monkeypatch
     x = rng.normal(size=(40, 10))
     q = np.vstack([x[:2] + 0.05, 0.01 * rng.normal(size=(2, 10))])
     tol = 1e-6
-    layer = Hopfield.retrieval(beta=0.5, update_steps_max=60, update_steps_eps=tol)
+    layer = Hopfield.retrieval(beta=0.5, steps=61, update_steps_eps=tol)
     net = hf.ModernHopfieldNetwork(x, beta=0.5)
 
     def forbidden(*_a, **_k):
@@ -143,7 +143,7 @@ def test_stopping_tolerance_freezes_rows_and_needs_no_host_sync(rng, monkeypatch
     # the last update of each row moved it by ≤ tol, so one more step hardly moves it
     np.testing.assert_allclose(net.update(out.numpy()), out.numpy(), atol=1e-5)
     # early exit every k steps reads one flag (a sync), and gives the same answer
-    early = Hopfield.retrieval(beta=0.5, update_steps_max=60, update_steps_eps=tol,
+    early = Hopfield.retrieval(beta=0.5, steps=61, update_steps_eps=tol,
                                update_steps_check_every=4)
     torch.testing.assert_close(early(xt, qt), out)
 
@@ -249,7 +249,8 @@ def test_shapes_of_pooling_and_layer():
     _, a = lay(x, return_association=True)
     assert a.shape == (4, 1, 9, 11)
     static = Hopfield(E, num_heads=2, stored_pattern_as_static=True, **plain())
-    assert static(torch.randn(4, 3, E), x).shape == (4, 9, E)
+    # a static input has hidden_size features, repeated into every head (as hflayers)
+    assert static(torch.randn(4, 3, E // 2), x, torch.randn(4, 3, E)).shape == (4, 9, E)
 
 
 # ------------------------------------------------------------------ training
@@ -295,7 +296,7 @@ def test_layer_validation_errors():
     with pytest.raises(ValueError, match="dropout"):
         Hopfield(E, dropout=1.0)
     with pytest.raises(ValueError, match="update_steps_max"):
-        Hopfield(E, update_steps_max=0)
+        Hopfield(E, update_steps_max=-1)
     layer = Hopfield(E, num_heads=H)
     q, k, v = inputs(torch.float32)
     with pytest.raises(TypeError, match=r"torch\.Tensor"):
@@ -310,11 +311,13 @@ def test_layer_validation_errors():
         layer(k, q, association_mask=torch.zeros(2, 2, dtype=torch.bool))
     with pytest.raises(ValueError, match="`stored` has 8 features but the layer expects 16"):
         layer(k[..., :8], q)
-    with pytest.raises(ValueError, match="Hopfield-space sizes"):
+    with pytest.raises(ValueError, match="static `stored` has 4 features"):
         Hopfield.retrieval()(torch.randn(5, 4), torch.randn(2, 3))
 
 
 def test_default_beta_is_inverse_sqrt_head_dim():
     layer = Hopfield(E, num_heads=H, **plain())
-    assert math.isclose(layer._beta(E // H, torch.zeros(1)), 1 / math.sqrt(E // H))
-    assert Hopfield.retrieval()._beta(9, torch.zeros(1)) == 1.0
+    assert math.isclose(layer.scaling, 1 / math.sqrt(E // H))
+    # hflayers: a layer without any projection defaults to β = 1, not 1/√d
+    assert Hopfield(projections=False).scaling == 1.0
+    assert Hopfield(E, hidden_size=5, num_heads=H).scaling == 1 / math.sqrt(5)

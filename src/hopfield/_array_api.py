@@ -27,6 +27,7 @@ __all__ = [
     "log_or_neginf",
     "logsumexp",
     "max_abs",
+    "safe_divide",
     "softmax",
     "streaming_softmax_matmul",
     "to_float",
@@ -154,11 +155,21 @@ def logsumexp(x, /, *, axis: int = -1, keepdims: bool = False, xp=None):
     return out
 
 
+def safe_divide(num, den, xp):
+    """``num / den`` with 0 where ``den == 0`` (a softmax over nothing: every entry masked)."""
+    pos = den > 0
+    return xp.where(pos, num / xp.where(pos, den, xp.ones_like(den)), xp.zeros_like(num))
+
+
 def softmax(x, /, *, axis: int = -1, xp=None):
-    r"""Stable :math:`\mathrm{softmax}(x)_i = e^{x_i - m} / \sum_j e^{x_j - m}` along ``axis``."""
+    r"""Stable :math:`\mathrm{softmax}(x)_i = e^{x_i - m} / \sum_j e^{x_j - m}` along ``axis``.
+
+    A slice that is entirely :math:`-\infty` (fully masked) gives zeros, not NaN, as
+    ``torch.nn.functional.scaled_dot_product_attention`` does.
+    """
     xp = get_namespace(x, xp=xp)
     e = xp.exp(x - _safe_max(x, axis, xp))
-    return e / xp.sum(e, axis=axis, keepdims=True)
+    return safe_divide(e, xp.sum(e, axis=axis, keepdims=True), xp)
 
 
 def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
@@ -171,7 +182,8 @@ def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
               \ell \leftarrow \ell\,e^{m - m'} + \textstyle\sum e^{s_c - m'},\quad
               a \leftarrow a\,e^{m - m'} + e^{s_c - m'} V_c,
 
-    and at the end ``a / ℓ`` is the softmax-weighted sum and ``m + log ℓ`` the log-sum-exp. Peak
+    and at the end ``a / ℓ`` is the softmax-weighted sum (0 where every score is −inf) and
+    ``m + log ℓ`` the log-sum-exp (−inf there). Peak
     memory is one ``(..., chunk)`` block instead of ``(..., n)``.
 
     Parameters
@@ -214,5 +226,5 @@ def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
                 acc = acc * scale + acc_c
         m, shift = m_new, shift_new
     lse = xp.squeeze(log_or_neginf(ell, xp) + shift, axis=-1)
-    out = None if acc is None else acc / ell
+    out = None if acc is None else safe_divide(acc, ell, xp)
     return out, lse

@@ -95,7 +95,10 @@ def _update(xi, keys, values, beta, xp, *, bias=None, chunk_size=None, use_sdpa=
         m = xp.max(s, axis=-1, keepdims=True)
         m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
         e = aa.exp_shifted(s, m, xp)
-        return xp.matmul(e, values) / xp.sum(e, axis=-1, keepdims=True)
+        total = xp.sum(e, axis=-1, keepdims=True)
+        if bias is None:                # every score finite: the sum is ≥ 1
+            return xp.matmul(e, values) / total
+        return aa.safe_divide(xp.matmul(e, values), total, xp)  # fully masked rows read out 0
     out, _ = aa.streaming_softmax_matmul(
         lambda a, b: _chunk_scores(xi, keys, beta, bias, a, b, xp),
         lambda a, b: values[..., a:b, :], n, chunk_size, xp,

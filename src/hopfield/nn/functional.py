@@ -29,12 +29,13 @@ H. Ramsauer et al., ICLR 2021 (arXiv 2008.02217), eqs. 3 and 10; THEORY.md §8.
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 import torch.nn.functional as F
 
 from .. import _array_api as aa
-from ..modern import _associate, _energy, _iterate, _update
+from ..modern import _associate, _energy, _update
 
 __all__ = ["association_bias", "hopfield_energy", "hopfield_retrieval"]
 
@@ -96,7 +97,62 @@ def association_bias(key_padding_mask=None, association_mask=None, *, batch: int
     return bias
 
 
-def hopfield_retrieval(state, stored, projection, beta, *, steps: int = 1, tol=None,
+_UNBOUNDED_CAP = 10_000     # "until converged" stops here at the latest (with a warning)
+
+
+def _steps_plan(steps, heads: int, device):
+    """(Hopfield-space updates as int or None for "until converged", per-head limit or None)."""
+    if steps is None:
+        return None, None
+    if isinstance(steps, torch.Tensor):
+        if steps.ndim != 1 or steps.shape[0] != heads or torch.is_floating_point(steps):
+            raise ValueError(f"a per-head `steps` must be an integer tensor of shape ({heads},); "
+                             f"got {steps.dtype} of shape {tuple(steps.shape)}.")
+        limit = (steps.to(device=device, dtype=torch.int64) - 1).reshape(1, heads, 1)
+        unbounded = bool((steps < 1).any())
+        limit = torch.where(limit < 0, torch.full_like(limit, -1), limit)
+        return (None if unbounded else int(limit.max())), limit
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"`steps` must be an int ≥ 1, None or one int per head; got {steps!r}.")
+    return steps - 1, None
+
+
+def _hopfield_space(xi, step, n_max, limit, tol, check_every, xp):
+    """Hopfield-space updates ξ ← step(ξ), rows frozen once converged or past their head's limit.
+
+    ``n_max`` updates at most (None: until every row has converged, reading one flag per
+    update); ``limit`` (1, H, 1) caps each head (−1: unbounded). Without ``n_max is None`` or
+    ``check_every`` nothing is read back to the host.
+    """
+    if n_max is None and tol is None:
+        raise ValueError("iterating until convergence needs a stopping tolerance "
+                         "(`update_steps_eps` / `tol`), not None.")
+    active = torch.ones(xi.shape[:-1], dtype=torch.bool, device=xi.device)
+    t = 0
+    while n_max is None or t < n_max:
+        if limit is not None:
+            active = active & ((limit < 0) | (t < limit))
+        if (n_max is None or (check_every and t % check_every == 0)) and not bool(active.any()):
+            break
+        if n_max is None and t >= _UNBOUNDED_CAP:
+            warnings.warn(f"Hopfield updates stopped after {t} steps without every row "
+                          f"converging to tol={tol}.", RuntimeWarning, stacklevel=3)
+            break
+        new = step(xi)
+        if tol is None and limit is None:
+            xi = new
+        else:
+            if tol is not None:
+                d = new - xi
+                small = torch.sqrt(torch.sum(d * d, dim=-1)) <= tol
+            xi = torch.where(active[..., None], new, xi)
+            if tol is not None:
+                active = active & ~small
+        t += 1
+    return xi
+
+
+def hopfield_retrieval(state, stored, projection, beta, *, steps=1, tol=None,
                        check_every: int | None = None, bias=None, dropout: float = 0.0,
                        training: bool = False, need_association: bool = False,
                        use_sdpa: bool = True):
@@ -112,14 +168,18 @@ def hopfield_retrieval(state, stored, projection, beta, *, steps: int = 1, tol=N
         Pattern projections (values) that the last association reads out.
     beta : float or tensor (H,)
         Inverse temperature per head.
-    steps : int, default=1
-        Total number of updates (≥ 1); the last one reads out ``projection``.
+    steps : int, None or int tensor (H,), default=1
+        Total number of associations (≥ 1); the last one reads out ``projection``. ``None``
+        iterates in Hopfield space until every row has converged (needs ``tol``; one host
+        read per update); a tensor gives one count per head (< 1: until converged).
     tol : float, optional
         Freeze a row once a Hopfield-space update moves it by at most ``tol`` (no host sync).
     check_every : int, optional
         Every this many Hopfield-space steps read ``any(active)`` once and stop early if false.
     bias : tensor broadcasting to (B, H, L, S), optional
-        Additive mask (from :func:`association_bias`).
+        Additive mask (from :func:`association_bias`). A row whose every entry is −inf (a fully
+        masked query) associates with nothing: its association row is 0 and it reads out 0, on
+        every path (as SDPA does).
     dropout : float, default=0.0
         Dropout probability on the association matrix (training only).
     need_association : bool, default=False
@@ -138,13 +198,14 @@ def hopfield_retrieval(state, stored, projection, beta, *, steps: int = 1, tol=N
     xp = _xp(state)
     b = _beta_view(beta, state)
     fast = use_sdpa and not need_association
+    n_max, limit = _steps_plan(steps, state.shape[1], state.device)
 
     def step(xi):
         return _update(xi, stored, stored, b, xp, bias=bias, use_sdpa=fast)
 
     xi = state
-    if steps > 1:
-        xi, _, _ = _iterate(state, step, steps - 1, tol, xp, check_every=check_every)
+    if n_max is None or n_max > 0:
+        xi = _hopfield_space(state, step, n_max, limit, tol, check_every, xp)
     p_drop = dropout if training else 0.0
     if fast and p_drop == 0.0:
         return _update(xi, stored, projection, b, xp, bias=bias), None, xi
