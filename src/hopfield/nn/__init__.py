@@ -9,16 +9,16 @@ transformer blocks ``HopfieldEncoderLayer`` / ``HopfieldDecoderLayer``, built on
 does not import torch; importing :mod:`hopfield.nn` does.
 """
 
-from __future__ import annotations
 
-try:
-    import torch  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised only without torch
+from importlib.util import find_spec as _find_spec
+
+if _find_spec("torch") is None:  # pragma: no cover - exercised only without torch
     raise ImportError(
         "hopfield.nn needs PyTorch; install it with `pip install hopfield[torch]` "
         "(or `pip install torch`)."
-    ) from exc
+    )
 
+# imported after the check, so that a missing torch gives the message above
 from . import functional
 from .convert import load_hflayers_state_dict
 from .data import BitPatternSet, LatchSequenceSet
