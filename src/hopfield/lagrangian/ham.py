@@ -507,8 +507,8 @@ class HAM:
         Notes
         -----
         Without autograd (NumPy, or torch under ``no_grad``) Euler steps update the states in
-        place. An Euler run that records no energy and has no ``tol`` and no ``clamp``
-        integrates an identity layer out exactly when that saves operations (the recurrence of
+        place. An Euler run without ``tol`` and ``clamp`` integrates an identity layer out
+        exactly when that saves operations (the recurrence of
         :mod:`hopfield.lagrangian._linear_layer`: ``batch·m²`` instead of ``2·batch·n·m`` per
         step for an ``n``-neuron identity layer with ``m`` neighbouring neurons); the states
         are those of the plain loop up to rounding.
@@ -532,14 +532,14 @@ class HAM:
         masks = self._check_clamp(clamp, xs)
         system = self._system(masks)
         eliminate = None
-        if (options["method"] == "euler" and options["tol"] is None and not record_energy
+        if (options["method"] == "euler" and options["tol"] is None
                 and (masks is None or all(m is None for m in masks))
                 and _can_work_in_place(system, xs)):
             steps = min(options["max_steps"], int(1e9) if options["t_max"] is None
                         else int(np.ceil(options["t_max"] / options["dt"])))
             eliminate = eliminable_layer(self, int(xs[0].shape[0]), steps)
         if eliminate is not None:
-            res = run_eliminated(self, xs, eliminate, options)
+            res = run_eliminated(self, xs, eliminate, options, record_energy=record_energy)
         else:
             res = integrate_system(system, xs, options, record_energy=record_energy)
         return finish_run(res, self._activations, single)
