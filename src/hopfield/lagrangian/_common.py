@@ -105,13 +105,12 @@ class LeakySystem:
     ``evaluate`` / ``advance``.
     """
 
-    def __init__(self, drives, taus, *, leaks=None, masks=None, requires_grad=False):
+    def __init__(self, drives, taus, *, leaks=None, masks=None):
         n = len(taus)
         self._drives = drives
         self.taus = list(taus)
         self.leaks = [1.0] * n if leaks is None else [float(a) for a in leaks]
         self.masks = [None] * n if masks is None else list(masks)
-        self.requires_grad = bool(requires_grad)
 
     def _speed(self, xs, ds):
         out = []

@@ -137,9 +137,12 @@ class GeneralNetwork:
         return xp.concat(parts, axis=-1)
 
     def _energy(self, x):
+        r""":math:`\sum_BE_B-\tfrac12g^\top Wg-b\cdot g`, one activation pass per block."""
         xp = xp_of(x)
-        g = self._activation(x)
-        e = sum(L.energy(xb) for (L, _), xb in zip(self.blocks, self._split(x), strict=True))
+        pairs = [L.energy_and_activation(xb)
+                 for (L, _), xb in zip(self.blocks, self._split(x), strict=True)]
+        g = pairs[0][1] if len(pairs) == 1 else xp.concat([p[1] for p in pairs], axis=-1)
+        e = sum(p[0] for p in pairs)
         e = e - 0.5 * xp.sum((g @ like(self.weights, x)) * g, axis=-1)
         if self.bias is not None:
             e = e - xp.sum(like(self.bias, x) * g, axis=-1)

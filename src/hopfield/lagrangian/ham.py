@@ -356,10 +356,12 @@ class HAM:
         return e
 
     def _energy(self, xs):
-        gs = self._activations(xs)
-        e = self._interaction(gs)
-        for layer, x in zip(self.layers, xs, strict=True):
-            e = e + layer.lagrangian.energy(x)
+        """One activation pass: the Legendre energies come with the activations."""
+        pairs = [layer.lagrangian.energy_and_activation(x)
+                 for layer, x in zip(self.layers, xs, strict=True)]
+        e = self._interaction([g for _, g in pairs])
+        for e_layer, _ in pairs:
+            e = e + e_layer
         return e
 
     def _drives(self, gs, cache=None):
@@ -410,14 +412,10 @@ class HAM:
         return ds, e
 
     def _system(self, masks=None) -> LeakySystem:
-        params = [getattr(s, "weight", getattr(s, "kernel", None)) for s in self.synapses]
-        params += [layer.bias for layer in self.layers]
-        requires_grad = any(bool(getattr(p, "requires_grad", False)) for p in params)
         const = frozenset(a for a, m in enumerate(masks or ()) if isinstance(m, float))
         cache = {"const": const} if const else None
         return LeakySystem(lambda xs, want: self._drives_and_energy(xs, want, cache),
-                           [layer.tau for layer in self.layers], masks=masks,
-                           requires_grad=requires_grad)
+                           [layer.tau for layer in self.layers], masks=masks)
 
     def _derivatives(self, xs, masks=None):
         return self._system(masks)(xs)

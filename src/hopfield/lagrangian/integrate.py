@@ -173,16 +173,17 @@ def _finish(y, t, n_steps, nfev, converged, energies, times, message):
 
 
 def _can_work_in_place(fun, y0) -> bool:
-    """The system offers in-place Euler steps and no autograd graph has to be kept."""
+    """The system offers in-place Euler steps and no autograd graph has to be kept: NumPy, or
+    torch with gradients disabled (``torch.no_grad``). With gradients enabled the functional
+    path is kept even when nothing visible requires a gradient, since a user Lagrangian may
+    close over trainable tensors."""
     if not hasattr(fun, "advance"):
         return False
     if not is_torch_array(y0[0]):
         return True
     import torch
 
-    if not torch.is_grad_enabled():
-        return True
-    return not (any(y.requires_grad for y in y0) or getattr(fun, "requires_grad", True))
+    return not torch.is_grad_enabled()
 
 
 # ---------------------------------------------------------------------------------- Euler

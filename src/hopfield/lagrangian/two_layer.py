@@ -180,9 +180,10 @@ class TwoLayerNetwork(_Synapses):
 
     def _energy(self, v, h):
         xp = xp_of(v)
-        g, f = self.L_v.activation(v), self.L_h.activation(h)
+        e_v, g = self.L_v.energy_and_activation(v)
+        e_h, f = self.L_h.energy_and_activation(h)
         coupling = xp.sum((g @ xp.matrix_transpose(self._xi(v))) * f, axis=-1)
-        return self.L_v.energy(v) - self._input_term(g) + self.L_h.energy(h) - coupling
+        return e_v - self._input_term(g) + e_h - coupling
 
     def _drives_and_energy(self, xs, want_energy):
         r"""Drives :math:`(\xi^\top f+I,\ \xi g)` and, if asked, the energy from the same
@@ -299,9 +300,9 @@ class AbstractEffectiveModel(_Synapses, abc.ABC):
 
     def _energy(self, v):
         xp = xp_of(v)
-        g = self.L_v.activation(v)
+        e_v, g = self.L_v.energy_and_activation(v)
         h = g @ xp.matrix_transpose(self._xi(v))
-        return self.L_v.energy(v) - self._input_term(g) - self.L_h.value(h)
+        return e_v - self._input_term(g) - self.L_h.value(h)
 
     def _system(self, masks=None) -> LeakySystem:
         def drives(xs, want_energy):
