@@ -96,3 +96,12 @@ def test_bad_input_is_named(rng):
     cue = np.array([1, -1, 1, 1], dtype=np.int8)
     mem.recall(a=cue)
     assert cue.tolist() == [1, -1, 1, 1]
+
+
+def test_save_and_load_bit_exact(tmp_path, rng):
+    a, b = _pairs(rng, 5, 20, 12)
+    mem = PairedAssociativeMemory(20, 12, auto=0.5, hetero=1.5).store(a, b)
+    hf.save(mem, tmp_path / "p.npz")
+    back = hf.load(tmp_path / "p.npz")
+    np.testing.assert_array_equal(back.weights, mem.weights)
+    assert (back.n_a, back.n_b, back.n_pairs) == (20, 12, 5) and "auto=0.5" in repr(back)

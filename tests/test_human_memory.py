@@ -119,6 +119,11 @@ def test_trials_follow_the_design(runs):
 
 
 def test_bad_input_is_named():
+    model = PairedAssociateModel(5, 3, rng=0)
+    with pytest.raises(ValueError, match="`a` has 4 neurons"):
+        model.study(np.ones(4), np.ones(5))
+    with pytest.raises(ValueError, match="one word"):
+        model.cued_recall(np.ones((2, 5)))
     with pytest.raises(ValueError, match="multiple of `max_repetitions`"):
         paired_associate_experiment(pairs_per_list=10, max_repetitions=3)
     with pytest.raises(ValueError, match=r"`drift` == 1\.5"):

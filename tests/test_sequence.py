@@ -99,3 +99,14 @@ def test_bad_input_is_named(rng):
         mem.run_delayed(np.ones(10), memory="slow")
     with pytest.raises(ValueError, match="`tau` == 0"):
         mem.run_delayed(np.ones(10), tau=0)
+
+
+def test_save_and_load_bit_exact(tmp_path, rng):
+    x = hf.patterns.random(4, 50, rng=rng)
+    mem = SequenceMemory(50).store(x).store(x[:2], cyclic=False)
+    hf.save(mem, tmp_path / "s.npz")
+    back = hf.load(tmp_path / "s.npz")
+    np.testing.assert_array_equal(back.asymmetric_weights, mem.asymmetric_weights)
+    np.testing.assert_array_equal(back.symmetric_weights, mem.symmetric_weights)
+    np.testing.assert_array_equal(back.successor, mem.successor)
+    assert back.replay(x[0]).period == mem.replay(x[0]).period

@@ -206,6 +206,28 @@ class PairedAssociativeMemory:
                               float(r.energy[0]), r.message)
         return PairRecall(states[:, :na], states[:, na:], r.converged, r.sweeps, r.energy, r.message)
 
+    # ------------------------------------------------------------------ saving (see hopfield.io)
+    def _to_arrays(self):
+        config = {"n_a": self._na, "n_b": self._nb, "auto": self._auto, "hetero": self._hetero,
+                  "n_pairs": self._n_pairs}
+        return config, {"weights": self._w}
+
+    @classmethod
+    def _from_arrays(cls, config, arrays):
+        mem = cls(config["n_a"], config["n_b"], auto=config["auto"], hetero=config["hetero"])
+        w = np.asarray(arrays["weights"])
+        n = mem._na + mem._nb
+        if w.shape != (n, n) or w.dtype != np.float64 or not np.all(np.isfinite(w)):
+            raise ValueError(f"weights must be a finite float64 ({n}, {n}) array")
+        if not np.array_equal(w, w.T):
+            raise ValueError("weights must be symmetric")
+        n_pairs = config.get("n_pairs", 0)
+        if not isinstance(n_pairs, int) or n_pairs < 0:
+            raise ValueError(f"n_pairs must be a non-negative int; got {n_pairs!r}")
+        mem._w = np.array(w, copy=True)
+        mem._n_pairs = n_pairs
+        return mem
+
     def __repr__(self) -> str:
         return (f"PairedAssociativeMemory(n_a={self._na}, n_b={self._nb}, auto={self._auto}, "
                 f"hetero={self._hetero}, n_pairs={self._n_pairs})")

@@ -65,7 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_rng, check_scalar
+from ._validation import check_rng, check_scalar, check_states
 from .classical import HopfieldNetwork
 
 __all__ = [
@@ -135,9 +135,15 @@ class PairedAssociateModel:
         self.context = np.where(redraw, fresh, self.context)
         self._mean += 0.5 * self.drift * (self.context - self._mean)
 
+    def _word(self, x, name: str) -> np.ndarray:
+        w, single = check_states(x, name, n_neurons=self.n_item)
+        if not single:
+            raise ValueError(f"`{name}` must be one word, a 1-D ±1 vector; got shape {np.shape(x)}.")
+        return w[0]
+
     def study(self, a, b) -> None:
         """Store the event: probabilistic Hebb on [a; b] and on its context signal; then drift."""
-        x = np.concatenate([a, b]).astype(np.float64)
+        x = np.concatenate([self._word(a, "a"), self._word(b, "b")]).astype(np.float64)
         n = x.size + self.n_context
         upper = np.triu(self._rng.random((x.size, x.size)) < self.p_learn, 1)
         self._w += (upper | upper.T) * np.outer(x, x) / n
@@ -148,8 +154,9 @@ class PairedAssociateModel:
     def cued_recall(self, a, *, max_sweeps: int = 50) -> np.ndarray:
         """Recall B from the cue A and the current context (no learning); then drift. Returns B."""
         na = self.n_item
+        a = self._word(a, "a")
         drive = self._wc @ self.context_signal()  # the context's input to every item unit
-        field_b = self._w[na:, :na] @ np.asarray(a, dtype=np.float64) + drive[na:]
+        field_b = self._w[na:, :na] @ a.astype(np.float64) + drive[na:]
         eps = _TIE_RTOL * (np.abs(self._w[na:]).sum(axis=1) + np.abs(drive[na:]))
         b0 = np.where(field_b < -eps, -1, 1).astype(np.int8)  # the B part's first update, from 0
         clamp = np.zeros(2 * na, dtype=bool)

@@ -36,6 +36,8 @@ MODELS: dict[str, str] = {
     "BidirectionalAssociativeMemory": "hopfield.bam:BidirectionalAssociativeMemory",
     "BoltzmannMachine": "hopfield.boltzmann:BoltzmannMachine",
     "PhasorHopfieldNetwork": "hopfield.phasor:PhasorHopfieldNetwork",
+    "SequenceMemory": "hopfield.sequence:SequenceMemory",
+    "PairedAssociativeMemory": "hopfield.association:PairedAssociativeMemory",
 }
 
 

@@ -189,6 +189,32 @@ class SequenceMemory:
         self._next = np.concatenate([self._next, nxt])
         return self
 
+    # ------------------------------------------------------------------ saving (see hopfield.io)
+    def _to_arrays(self):
+        arrays = {"asymmetric": self._wa, "symmetric": self._ws, "patterns": self._patterns,
+                  "successor": self._next}
+        return {}, arrays
+
+    @classmethod
+    def _from_arrays(cls, config, arrays):
+        pats = np.asarray(arrays["patterns"])
+        if pats.dtype != np.int8 or pats.ndim != 2 or not np.all(np.abs(pats) == 1):
+            raise ValueError("stored patterns must be an int8 ±1 array, one row per pattern")
+        mem = cls(pats.shape[1])
+        nxt = np.asarray(arrays["successor"])
+        if nxt.shape != (pats.shape[0],) or not np.issubdtype(nxt.dtype, np.integer) \
+                or np.any((nxt < -1) | (nxt >= pats.shape[0])):
+            raise ValueError("successor must hold one index in -1..n_patterns-1 per pattern")
+        for name in ("asymmetric", "symmetric"):
+            w = np.asarray(arrays[name])
+            if w.shape != (pats.shape[1],) * 2 or w.dtype != np.float64 or not np.all(np.isfinite(w)):
+                raise ValueError(f"{name} weights must be a finite float64 (N, N) array")
+        mem._wa = np.array(arrays["asymmetric"], copy=True)
+        mem._ws = np.array(arrays["symmetric"], copy=True)
+        mem._patterns = np.array(pats, copy=True)
+        mem._next = np.array(nxt, dtype=np.int64, copy=True)
+        return mem
+
     def _check_ready(self):
         if self._patterns.shape[0] == 0:
             raise ValueError("this memory holds no sequence yet: call `store(sequence)` first.")
