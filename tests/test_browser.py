@@ -295,6 +295,15 @@ def test_animation_steps_single_neuron_updates(page):
     np.testing.assert_array_equal(np.flatnonzero(_view_state(page) != probe), sorted(flips[:2]))
     page.click("#step-back")
     assert _frame(page) == 1
+    # the same from the keyboard, on the state view
+    page.focus("#state-view")
+    page.keyboard.press("ArrowRight")
+    assert _frame(page) == 2
+    page.keyboard.press("End")
+    assert _frame(page) == len(flips)
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    assert _frame(page) == 1
     # playing with a frame every 3 flips shows flips 3, 6, 9, ... and ends on the last one
     page.fill("#frame-every", "3")
     page.click("#to-start")

@@ -678,6 +678,18 @@ function stop() {
   $("play").title = "play";
 }
 
+// Keys on the state view: arrows step one update, Home / End jump, space plays or pauses.
+function playerKeys(ev) {
+  if (!state.traj) return;
+  const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  if (ev.key in moves) { stop(); showFrame(state.frame + moves[ev.key]); }
+  else if (ev.key === "Home") { stop(); showFrame(0); }
+  else if (ev.key === "End") { stop(); showFrame(state.traj.frames.length - 1); }
+  else if (ev.key === " ") { if (state.timer === null) play(); else stop(); }
+  else return;
+  ev.preventDefault();
+}
+
 // ------------------------------------------------------------------------------ energy plot
 function fmt(v) {
   const a = Math.abs(v);
@@ -905,6 +917,7 @@ async function main() {
     $("to-start").addEventListener("click", () => { stop(); showFrame(0); });
     $("to-end").addEventListener("click", () => { stop(); if (state.traj) showFrame(state.traj.frames.length - 1); });
     $("step-slider").addEventListener("input", (ev) => { stop(); showFrame(Number(ev.target.value)); });
+    $("state-view").addEventListener("keydown", playerKeys);
     stop();
     await loadDataset();
     document.body.dataset.ready = "true";
