@@ -69,14 +69,16 @@ def test_weight_and_pattern_forms_give_identical_runs(rng):
     probes = hf.patterns.flip(x[rng.integers(0, p, 30)], 0.25, rng=rng)
     betas = np.full(50, np.inf)
     seeds = rng.integers(0, 2**63, size=30, dtype=np.uint64)
+    clamp = rng.random(probes.shape) < 0.1
     out = {}
     for form in ("weights", "patterns"):
         s = probes.copy()
         fields, overlaps, energies, _ = c.start(s)
         trace = np.zeros((30, 51))
-        res = async_kernel(c, form, fields, overlaps, s, np.zeros(s.shape, bool), "random", 0,
-                           betas, seeds, energies, trace)
+        res = async_kernel(c, form, fields, overlaps, s, clamp, "random", 0, betas, seeds,
+                           energies, trace)
         out[form] = (s, energies, trace, *res)
+    assert_array_equal(out["weights"][0][clamp], probes[clamp])
     for a, b in zip(out["weights"], out["patterns"], strict=True):
         assert_array_equal(a, b)
 
