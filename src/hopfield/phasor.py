@@ -240,7 +240,7 @@ class PhasorHopfieldNetwork:
     >>> import hopfield as hf
     >>> X = hf.phasor.random(4, 200, K=8, rng=0)
     >>> net = hf.PhasorHopfieldNetwork(200, K=8)
-    >>> net.store(X)
+    >>> net = net.store(X)
     >>> r = net.recall(hf.phasor.phase_noise(X[0], 0.4, K=8, rng=1), rng=2)
     >>> bool(np.allclose(r.states, X[0]))
     True
