@@ -726,7 +726,7 @@ PATHOLOGICAL_PGM = [
     b"P2" + b" " * 60_000 + b"x",
     b"P5 1" + b" " * 60_000 + b"x",
     b"P5 1 1" + b"\t\n" * 30_000 + b"-",
-    b"P2" + b" #\n" * 20_000 + b"x",             # comments between the fields
+    b"P2" + b" #\n" * 5_000 + b"x",              # comments between the fields
     b"P2 #" + b"#" * 60_000,                     # a comment that never ends
     b"P5 1 1 255",                               # no whitespace after maxval
     b"P2 " + b"9" * 60_000,                      # a 60,000-digit width
@@ -848,23 +848,27 @@ def test_slow_body_and_slow_headers_are_cut_off_at_the_deadline(strict):
     assert time.monotonic() - t0 < 4
 
 
-def test_stalled_connections_hold_a_bounded_pool_and_are_freed(strict):
+def test_stalled_connections_hold_a_bounded_pool_and_are_freed():
     # max_connections=2: two stalled connections take the workers, four more may wait, the
-    # seventh is answered 503 at once; after the deadline the server serves again
-    stalled = [socket.create_connection(strict.server_address[:2], timeout=5) for _ in range(6)]
+    # seventh is answered 503 at once; after the deadline (1 s here, so that a loaded machine
+    # cannot free a worker before the seventh arrives) the server serves again
+    server = make_server(port=0, quiet=True, request_timeout=1.0, max_connections=2)
+    server.start()
+    stalled = [socket.create_connection(server.server_address[:2], timeout=10) for _ in range(6)]
     try:
         t0 = time.monotonic()
-        answer, seconds = _exchange(strict, _get(_host(strict)))
-        assert answer.startswith(b"HTTP/1.1 503 ") and seconds < 1
+        answer, seconds = _exchange(server, _get(_host(server)))
+        assert answer.startswith(b"HTTP/1.1 503 ") and seconds < 1.5
         assert b"busy" in answer
         for sock in stalled:  # each is closed by the server within a few deadlines
             assert sock.recv(1024) == b""
-        assert time.monotonic() - t0 < 4
+        assert time.monotonic() - t0 < 8
+        answer, _ = _exchange(server, _get(_host(server)))
+        assert answer.startswith(b"HTTP/1.1 200 ")
     finally:
         for sock in stalled:
             sock.close()
-    answer, _ = _exchange(strict, _get(_host(strict)))
-    assert answer.startswith(b"HTTP/1.1 200 ")
+        server.stop()
 
 
 def test_a_burst_of_connections_is_served_not_refused(url):
