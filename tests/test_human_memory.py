@@ -132,3 +132,16 @@ def test_bad_input_is_named():
         paired_associate_experiment(lags=(1, -2))
     with pytest.raises(ValueError, match="`lag_bins` must be increasing"):
         paired_associate_experiment(n_subjects=2, n_lists=1, pairs_per_list=3, lag_bins=(5, 1))
+
+
+def test_same_seed_same_result_on_any_executor():
+    from concurrent.futures import ThreadPoolExecutor
+
+    kwargs = dict(n_subjects=3, n_lists=1, pairs_per_list=6, rng=7)
+    here = paired_associate_experiment(**kwargs)
+    with ThreadPoolExecutor(2) as pool:
+        there = paired_associate_experiment(executor=pool, **kwargs)
+    for key, values in here.trials.items():
+        np.testing.assert_array_equal(values, there.trials[key])
+    with pytest.raises(TypeError, match="`executor` must be"):
+        paired_associate_experiment(executor="pool", **kwargs)

@@ -61,6 +61,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import numbers
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -220,6 +221,7 @@ def paired_associate_experiment(
     list_break: int = 10,
     match: float = 0.5,
     lag_bins=(0, 1, 3, 5, 9, 17, 1000),
+    executor: Executor | None = None,
     rng=None,
 ) -> PairedAssociateResult:
     """Simulate a continuous cued-recall experiment: mixed repetitions, controlled lags, several lists.
@@ -251,7 +253,12 @@ def paired_associate_experiment(
         Overlap with a studied B that counts as recalling it.
     lag_bins : array_like, default=(0, 1, 3, 5, 9, 17, 1000)
         Edges of the lag bins of ``accuracy_by_lag``.
-    rng : int or numpy.random.Generator, optional
+    executor : concurrent.futures.Executor, optional
+        Runs the participants, one task each (e.g. a ``ProcessPoolExecutor`` or
+        ``dask.distributed.Client(...).get_executor()``); by default they run in this process.
+    rng : int, numpy.random.SeedSequence or numpy.random.Generator, optional
+        Root of the participants' seeds (``SeedSequence.spawn``): the same ``rng`` gives the same
+        result on any executor.
 
     Returns
     -------
@@ -276,14 +283,40 @@ def paired_associate_experiment(
             or lag_values.min() < 0:
         raise ValueError(f"`lags` must be a non-empty sequence of non-negative ints; got {lags!r}.")
     check_scalar(match, "match", numbers.Real, min_val=0.0, max_val=1.0)
-    gen = check_rng(rng)
+    PairedAssociateModel(n_item, n_context, p_learn=p_learn, drift=drift)  # checks the model's options
+    if executor is not None and not isinstance(executor, Executor):
+        raise TypeError(f"`executor` must be a concurrent.futures.Executor; got {type(executor).__name__}.")
     design = _Design(n_lists, pairs_per_list, max_repetitions, lag_values, list_break, match)
-    records = {k: [] for k in ("subject", "list", "repetitions", "lag", "outcome", "list_distance")}
-    for subject in range(n_subjects):
-        model = PairedAssociateModel(n_item, n_context, p_learn=p_learn, drift=drift, rng=gen)
-        _run_subject(subject, model, design, gen, records)
-    trials = {k: np.array(v, dtype=np.int64) for k, v in records.items()}
+    seeds = _seed_sequence(rng).spawn(n_subjects)
+    tasks = [(s, design, n_item, n_context, float(p_learn), float(drift), seeds[s])
+             for s in range(n_subjects)]
+    if executor is None:
+        per_subject = [_subject_task(t) for t in tasks]
+    else:
+        per_subject = [f.result() for f in [executor.submit(_subject_task, t) for t in tasks]]
+    trials = {k: np.concatenate([r[k] for r in per_subject]) for k in per_subject[0]}
     return _summarise(trials, n_subjects, max_repetitions, lag_bins)
+
+
+def _seed_sequence(rng) -> np.random.SeedSequence:
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return np.random.SeedSequence(int(rng.integers(2**63)))
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        return np.random.SeedSequence(rng)
+    raise TypeError("`rng` must be None, an int seed, a SeedSequence or a Generator; "
+                    f"got {type(rng).__name__}.")
+
+
+def _subject_task(task) -> dict:
+    """One participant, start to finish (a module-level function, so process pools can run it)."""
+    subject, design, n_item, n_context, p_learn, drift, seed = task
+    gen = np.random.default_rng(seed)
+    model = PairedAssociateModel(n_item, n_context, p_learn=p_learn, drift=drift, rng=gen)
+    records = {k: [] for k in ("subject", "list", "repetitions", "lag", "outcome", "list_distance")}
+    _run_subject(subject, model, design, gen, records)
+    return {k: np.array(v, dtype=np.int64) for k, v in records.items()}
 
 
 @dataclass(frozen=True)
