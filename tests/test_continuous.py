@@ -293,3 +293,11 @@ def test_activations_are_the_lagrangian_frameworks_own():
                                    rtol=1e-7, atol=1e-9)
     # sech² is evaluated without cancellation where tanh saturates
     assert tanh.derivative(np.array([30.0]), 1.0)[0] == pytest.approx(4 * np.exp(-60.0), rel=1e-12)
+
+
+def test_diverging_euler_run_says_why():
+    """A step far beyond 2RC makes explicit Euler blow up: the result says so (not a bare NaN)."""
+    net = hf.ContinuousHopfieldNetwork(np.array([[0.0, 1.0], [1.0, 0.0]]), tau=0.01)
+    r = net.run(np.array([0.1, 0.2]), steps=2000, dt=1.0)
+    assert not r.success and r.status == -1
+    assert "non-finite" in r.message and "dt > 2 R C" in r.message

@@ -501,6 +501,7 @@ class ContinuousHopfieldNetwork:
         if keep[-1] != n_steps:
             keep.append(n_steps)
         times = t0 + (t1 - t0) * np.array(keep, dtype=np.float64) / max(n_steps, 1)
+        diverged_at = None
         if method == "euler":
             h = (t1 - t0) / max(n_steps, 1)
             out = np.empty((len(keep), *y0.shape))
@@ -515,6 +516,7 @@ class ContinuousHopfieldNetwork:
                         k += 1
                     if not np.isfinite(y).all():
                         out[k:] = np.nan
+                        diverged_at = step
                         break
             status, nfev = 0, n_steps
             if not np.all(np.isfinite(out)):
@@ -551,6 +553,10 @@ class ContinuousHopfieldNetwork:
                 e = self._energy_v(np.clip(flat, self._act.low, self._act.high))
             energies = e.reshape(out.shape[:-1])
         message = _MESSAGES[status]
+        if diverged_at is not None:
+            message = (f"the state became non-finite (NaN or inf) at Euler step {diverged_at}; "
+                       "the step dt is too large for the time constants (explicit Euler is "
+                       "unstable for dt > 2 R C): decrease dt or use a solve_ivp method")
         if single:
             out, outputs = out[:, 0], outputs[:, 0]
             energies = None if energies is None else energies[:, 0]
