@@ -209,3 +209,21 @@ def test_one_neuron_one_pattern():
     r = net.recall([-1])
     assert r.states.tolist() == [-1] and r.converged  # zero self-coupling: every state is fixed
     assert net.energy([1]) == 0.0
+
+
+@pytest.mark.parametrize("states", ["bipolar", "binary"])
+def test_small_batches_take_the_pattern_form_and_equal_float64(rng, states):
+    n, p = 600, 5
+    x = hf.patterns.random(p, n, rng=rng)
+    probes = hf.patterns.flip(x[:2], 0.2, rng=rng)
+    if states == "binary":
+        x, probes = hf.patterns.to_binary(x), hf.patterns.to_binary(probes)
+    a, b = _pair(n, x, states=states)
+    assert a._coupling().pattern_form_certain(2)
+    clamp = rng.random(n) < 0.05
+    for update in ("async", "sequential"):
+        ra = a.recall(probes, update=update, clamp=clamp, trace=True, rng=3)
+        rb = b.recall(probes, update=update, clamp=clamp, trace=True, rng=3)
+        _assert_same(ra, rb)
+        assert_allclose(ra.energy_trace, rb.energy_trace, rtol=1e-12, atol=1e-9)
+    assert a._hebb_k._k is None

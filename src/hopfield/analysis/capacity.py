@@ -209,7 +209,7 @@ def _load_trials(rule, n_neurons: int, n_patterns: int, noise: float, update: st
     (trials, len(_MEASURES)) measures, equal to :func:`_trial` on each seed (clean input)."""
     from .. import patterns as pat
     from ..dynamics._kernels import TIE_KEEP
-    from ..dynamics.coupling import Coupling, exact_product
+    from ..dynamics.coupling import Coupling, exact_product, transpose
     from ..dynamics.updates import async_kernel
     from ..rules import Hebb, _hebb_scale
 
@@ -223,7 +223,9 @@ def _load_trials(rule, n_neurons: int, n_patterns: int, noise: float, update: st
         targets.append(x[:n_probes])
         probes.append(pat.flip(x[:n_probes], noise, rng=gen) if noise > 0 else x[:n_probes].copy())
         orders.append(gen.integers(0, 2**63, size=n_probes, dtype=np.uint64))
-    xt = np.ascontiguousarray(np.stack(xs).transpose(0, 2, 1))  # (T, N, P)
+    xt = np.empty((t, n, p), dtype=np.int8)  # each trial's Ξᵀ
+    for g, x in enumerate(xs):
+        xt[g] = transpose(x)
     states = np.concatenate(probes)
     group = np.repeat(np.arange(t), n_probes)
     stack = Coupling.hebb_stack(xt, _hebb_scale(hebb.normalize, n, p), hebb.zero_diagonal)

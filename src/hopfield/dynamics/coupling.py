@@ -65,6 +65,15 @@ def exact_product(a: np.ndarray, b: np.ndarray, bound: int) -> np.ndarray:
     return out
 
 
+def transpose(x: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of ``x.T`` (int8: a tiled copy, far faster than NumPy's for big sets)."""
+    if x.dtype != np.int8 or x.ndim != 2:
+        return np.ascontiguousarray(x.T)
+    from ._kernels import transpose_int8  # Numba loads on first use, not at import
+
+    return transpose_int8(x, np.empty((x.shape[1], x.shape[0]), dtype=np.int8))
+
+
 def _int_dtype(bound: int):
     for dt in (np.int8, np.int16, np.int32):
         if bound <= np.iinfo(dt).max:
@@ -149,8 +158,9 @@ class Coupling:
         diagonal is zeroed, else 0).
     k_formed : callable
         ``() -> bool``: whether the weight form is already available without new work.
-    patterns_f : ndarray or None
-        Pattern form: Ξᵀ as float32 (float64 when N·P ≥ 2²⁴) for exact BLAS products.
+    patterns_f : callable or None
+        ``() -> Ξᵀ`` as float32 (float64 when N·P ≥ 2²⁴) for exact BLAS products, made on first
+        call.
     """
 
     n_neurons: int
@@ -166,7 +176,7 @@ class Coupling:
     patterns_t: np.ndarray | None
     cdiag: int
     k_formed: Callable
-    patterns_f: np.ndarray | None = None
+    patterns_f: Callable | None = None
 
     @classmethod
     def from_weights(cls, w: np.ndarray, theta: np.ndarray, precision: str = "float64",
@@ -215,16 +225,23 @@ class Coupling:
         cdiag = p if zero_diagonal else 0
         wself = 0 if zero_diagonal else p
         bound = (n - 1) * p + wself + int(np.abs(th).max(initial=0))
-        xt = np.ascontiguousarray(x.T)
+        xt = transpose(x)
 
         def field(s):
             m = exact_product(s, xt, n)  # (B, P), |m| <= N
             return exact_product(m, x, bound + cdiag) - cdiag * s.astype(np.int64) - th
 
         dt = np.float32 if n * p < _F32_EXACT else np.float64
+        floats = {}
+
+        def patterns_f():  # one float copy of Ξᵀ, made when the BLAS start needs it
+            if "xt" not in floats:
+                floats["xt"] = xt.astype(dt)
+            return floats["xt"]
+
         return cls(n, float(scale), True, th, np.zeros(n, dtype=np.int64),
                    np.full(n, float(wself)), True, field, bound, lambda: store.matrix(x), xt,
-                   cdiag, lambda: store.formed(x), xt.astype(dt))
+                   cdiag, lambda: store.formed(x), patterns_f)
 
     @classmethod
     def hebb_stack(cls, xt: np.ndarray, scale: float, zero_diagonal: bool) -> Coupling:
@@ -246,7 +263,7 @@ class Coupling:
         """
         from ._kernels import integer_fields
 
-        xtf = self.patterns_f
+        xtf = self.patterns_f()
         xf = xtf.T  # a view: one float copy of the patterns
         b, n = s.shape
         fields = np.empty((b, n), dtype=self.field_dtype())
@@ -260,6 +277,29 @@ class Coupling:
             integer_fields(m @ xf, s[r:r + rows], self.cdiag, self.theta, fields[r:r + rows],
                            energies[r:r + rows], unstable[r:r + rows])
         return fields, overlaps, energies, int(unstable.sum())
+
+    def start_overlaps(self, s: np.ndarray):
+        """Integer couplings, pattern form: (overlaps :math:`m = \\Xi s` int64, energies) of int8
+        states ``s``, exact, without BLAS or float copies (O(NP) per probe, like one sweep).
+
+        :math:`E = -\\tfrac12 (|m|^2 - c_d N) + \\Theta^\\top s` in kernel units.
+        """
+        from .._dense_kernels import overlaps_kernel, overlaps_serial
+
+        b, n = s.shape
+        overlaps = np.empty((b, self.patterns_t.shape[1]), dtype=np.int64)
+        (overlaps_kernel if b >= 8 else overlaps_serial)(self.patterns_t, s, overlaps)
+        quad = np.einsum("bk,bk->b", overlaps, overlaps) - self.cdiag * n
+        energies = -0.5 * quad.astype(np.float64) + (s @ self.theta).astype(np.float64)
+        return overlaps, energies
+
+    def pattern_form_certain(self, batch: int) -> bool:
+        """Whether the pattern form is the cheaper one whatever the number of flips."""
+        if self.patterns_t is None:
+            return False
+        n, p = self.patterns_t.shape
+        formed = self.k_formed()
+        return all(cheaper_form(n, p, batch, u, formed) == "patterns" for u in (0, batch * n))
 
     def field_dtype(self):
         """dtype of the fields the weight-form kernel keeps."""

@@ -87,14 +87,17 @@ class Asynchronous(AbstractUpdate):
 
     def run(self, coupling, theta, field, states, clamp, tie_code, betas, rng, track):
         batch = states.shape[0]
-        if coupling.integer:
+        if coupling.integer and coupling.pattern_form_certain(batch):
+            form, fields = "patterns", None
+            overlaps, energies = coupling.start_overlaps(states)
+        elif coupling.integer:
             fields, overlaps, energies, unstable = coupling.start(states)
+            form = choose_form(coupling, unstable, batch)
         else:
-            fields, overlaps, unstable = field(states), None, 0
+            form, fields, overlaps = "weights", field(states), None
             energies = _energy_from_field(coupling.theta, states, fields)
         trace = np.zeros((batch, len(betas) + 1)) if track else np.zeros((batch, 0))
         seeds = rng.integers(0, 2**63, size=batch, dtype=np.uint64)
-        form = choose_form(coupling, unstable, batch)
         sweeps, converged, flips = async_kernel(
             coupling, form, fields, overlaps, states, clamp, self.order, tie_code, betas, seeds,
             energies, trace,
