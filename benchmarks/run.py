@@ -67,7 +67,7 @@ BENCHMARKS = [
     Benchmark("capacity", "bench_capacity.py", ("--peer-python", "{python}"),
               ("--quick", "--peer-python", "{python}"), env=(*ONE_THREAD, ("NUMBA_NUM_THREADS", "1"))),
     Benchmark("maxcut", "bench_maxcut.py", ("--data", "{data}"), ("--quick", "--data", "{data}")),
-    Benchmark("tsp", "bench_tsp.py"),
+    Benchmark("tsp", "bench_tsp.py", ("--data", "{data}"), ("--quick", "--data", "{data}")),
     Benchmark("dense", "bench_dense.py"),
     Benchmark("modern", "bench_modern.py"),
     Benchmark("ham", "bench_ham.py", ("--hamux-python", "{python}"),
@@ -135,7 +135,9 @@ def run_one(bench: Benchmark, python: Path, quick: bool, data: Path) -> str:
     args = [a.replace("{python}", str(python)).replace("{data}", str(data))
             for a in (bench.quick if quick else bench.full)]
     shown = " ".join([*(f"{k}={v}" for k, v in bench.env), "python", f"benchmarks/{bench.script}", *args])
-    env = {**os.environ, **dict(bench.env)}
+    # the checkout's own source, whatever the environment has installed
+    env = {**os.environ, **dict(bench.env),
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     before, start = load_average(), time.perf_counter()
     proc = subprocess.run([str(python), str(BENCH / bench.script), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)
