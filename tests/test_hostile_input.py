@@ -231,3 +231,113 @@ def test_orbit_of_a_dense_network_names_net():
 def test_lagrangian_layer_shape():
     with pytest.raises(TypeError, match="`shape`"):
         hf.lagrangian.Layer(2.5)
+
+
+# ---------------------------------------------------------------- nn layers (item 7)
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("use_sdpa", [True, False])
+def test_nn_layers_never_turn_nan_into_a_finite_output(use_sdpa):
+    """A NaN state row gives a NaN output row on both paths (the fused SDPA path used to return a
+    finite row); checking instead would cost a host synchronisation per call."""
+    from hopfield.nn import Hopfield
+
+    torch.manual_seed(0)
+    stored, state = torch.randn(2, 5, 4), torch.randn(2, 3, 4)
+    bad = state.clone()
+    bad[0, 0, 0] = math.nan
+    out = Hopfield(input_size=4, use_sdpa=use_sdpa)(stored, bad)
+    assert torch.isnan(out[0, 0]).all()
+    assert torch.isfinite(out[0, 1:]).all() and torch.isfinite(out[1]).all()
+
+
+def test_nn_layers_refuse_empty_stored_sets_and_wrong_sizes():
+    from hopfield.nn import Hopfield
+
+    stored, state = torch.randn(2, 5, 4), torch.randn(2, 3, 4)
+    layer = Hopfield(input_size=4)
+    with pytest.raises(ValueError, match="`stored` is empty"):
+        layer(stored[:, :0], state)
+    with pytest.raises(ValueError, match="`state` has 3 features"):
+        layer(stored, state[..., :3])
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"steps": -1}, "steps"), ({"steps": 0}, "steps"), ({"beta": -1.0}, "beta"),
+    ({"beta": math.nan}, "beta"), ({"beta": 0.0}, "beta"), ({"use_sdpa": "no"}, "use_sdpa"),
+    ({"dropout": 1.0}, "dropout"),
+])
+def test_hopfield_retrieval_checks_its_options(kwargs, name):
+    from hopfield.nn.functional import hopfield_retrieval
+
+    q, k = torch.randn(1, 1, 3, 4), torch.randn(1, 1, 5, 4)
+    args = {"beta": 1.0, **kwargs}
+    with pytest.raises((TypeError, ValueError), match=f"`{name}`"):
+        hopfield_retrieval(q, k, k, args.pop("beta"), **args)
+
+
+def test_layer_flags_are_bools():
+    from hopfield.nn import Hopfield, HopfieldPooling
+
+    with pytest.raises(TypeError, match="`batch_first`"):
+        Hopfield(input_size=4, batch_first="false")
+    with pytest.raises(TypeError, match="`trainable`"):
+        HopfieldPooling(4, trainable=0)
+    with pytest.raises(ValueError, match="`beta`"):
+        Hopfield.retrieval(beta=-2.0)
+
+
+# ---------------------------------------------------------------- more flags and names (items 8, 12)
+def test_optimize_flags_and_names():
+    with pytest.raises(TypeError, match="`symmetrize`"):
+        hf.optimize.IsingModel(np.eye(3), symmetrize="no")
+    with pytest.raises(TypeError, match="`qubo`"):
+        hf.optimize.solve_qubo(1j)
+    with pytest.raises(TypeError, match="`spins`"):
+        hf.optimize.IsingModel(np.zeros((2, 2))).energy([[1, 1], [1]])
+
+
+def test_lagrangian_arguments_are_named():
+    lg = hf.lagrangian
+    with pytest.raises(ValueError, match="`L_v`: unknown Lagrangian"):
+        lg.TwoLayerNetwork(np.eye(3), L_v="bogus")
+    with pytest.raises(TypeError, match="`lagrangian`"):
+        lg.Layer(3, lagrangian=1)
+    with pytest.raises(TypeError, match="`record_energy`"):
+        lg.ModelB(np.eye(3)).run(np.zeros(3), max_steps=2, record_energy="no")
+    with pytest.raises(ValueError, match="`states`"):
+        lg.TwoLayerNetwork(np.eye(3)).run(np.zeros(2))
+    with pytest.raises(ValueError, match="`delta`"):
+        lg.LayerNorm(delta=math.nan)
+
+
+def test_analysis_arguments_are_named():
+    net = _net()
+    with pytest.raises(TypeError, match="`all_patterns`"):
+        hf.analysis.mceliece_capacity(100, all_patterns="no")
+    with pytest.raises(TypeError, match="`n_neurons`"):
+        hf.analysis.one_step_error_rate("100", 3)
+    with pytest.raises(TypeError, match="`rng`"):
+        hf.analysis.symmetric_mixtures(X, 3, rng=True)
+    with pytest.raises(TypeError, match="`orders`"):
+        hf.analysis.mixture_table(net, orders=3)
+    with pytest.raises(ValueError, match="`max_per_order`"):
+        hf.analysis.mixture_table(net, max_per_order=0)
+    with pytest.raises(ValueError, match="`pattern`"):
+        hf.analysis.equilibrium_overlap(net, X[0, :5], temperature=0.5)
+    with pytest.raises(ValueError, match="`rng` == -1"):
+        hf.analysis.capacity_curve("hebb", 20, [0.05], trials=1, rng=-1)
+    with pytest.raises(ValueError, match=r"`k`.*too many"):
+        hf.analysis.symmetric_mixtures(hf.patterns.random(60, 8, rng=0), 9)
+
+
+def test_boltzmann_divergence_is_an_error_and_keeps_the_machine():
+    bm = hf.BoltzmannMachine(3)
+    with pytest.raises(ValueError, match="`l2`"):
+        bm.fit(hf.patterns.random(6, 3, rng=0), n_iter=5, l2=1e300)
+    assert np.all(bm.couplings == 0)
+
+
+def test_check_scalar_compares_float32_without_casting_bounds():
+    assert v.check_scalar(np.float32(0.5), "t", max_val=1e100) == np.float32(0.5)

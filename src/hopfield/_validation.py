@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 
 __all__ = [
+    "as_real_array",
     "check_bipolar",
     "check_bool",
     "check_budget",
@@ -101,10 +102,11 @@ def check_scalar(
             raise ValueError(f"`{name}` is NaN; it must be a number.")
         if np.isinf(x) and not allow_inf:
             raise ValueError(f"`{name}` == {x}, must be finite.")
-    if min_val is not None and (x < min_val or (x == min_val and not include_min)):
+    v = x.item() if isinstance(x, np.generic) else x  # compare as Python numbers: no float32 casts
+    if min_val is not None and (v < min_val or (v == min_val and not include_min)):
         op = ">=" if include_min else ">"
         raise ValueError(f"`{name}` == {x}, must be {op} {min_val}.")
-    if max_val is not None and (x > max_val or (x == max_val and not include_max)):
+    if max_val is not None and (v > max_val or (v == max_val and not include_max)):
         op = "<=" if include_max else "<"
         raise ValueError(f"`{name}` == {x}, must be {op} {max_val}.")
     return x
@@ -130,11 +132,12 @@ def check_finite_array(
 ) -> np.ndarray:
     """Convert to a new (never aliased) finite ``dtype`` array of the given rank.
 
-    Only booleans, integers and reals convert: complex input is refused (the maths is real and a
-    cast would drop the imaginary part), and so are strings and objects.
+    Only integers and reals convert: complex input is refused (the maths is real and a cast would
+    drop the imaginary part) unless a complex ``dtype`` is asked for, and so are booleans, strings
+    and objects.
     """
-    # a complex dtype asked for explicitly (the phasor network's Hermitian weights) keeps complex input
-    arr = _as_real(x, name, allow_complex=np.issubdtype(np.dtype(dtype), np.complexfloating))
+    complex_ok = dtype is not None and np.issubdtype(dtype, np.complexfloating)  # asked for complex
+    arr = as_real_array(x, name, allow_complex=complex_ok)
     if arr.dtype == bool:
         raise TypeError(f"`{name}` must hold numbers, not booleans; got {x!r:.60}.")
     arr = np.array(arr, dtype=dtype, copy=True)
@@ -151,9 +154,9 @@ def check_finite_array(
     return arr
 
 
-def _as_real(x, name: str, *, allow_complex: bool = False) -> np.ndarray:
-    """``x`` as an array of bools, integers or reals, refusing complex (unless ``allow_complex``),
-    strings and objects."""
+def as_real_array(x, name: str, *, allow_complex: bool = False) -> np.ndarray:
+    """``x`` as an array of bools, integers or reals (not copied), refusing complex, strings,
+    ragged lists and objects; other checks (finiteness, values, shape) are the caller's."""
     if isinstance(x, np.ndarray):
         arr = x
     else:
@@ -219,7 +222,7 @@ def check_finite_result(x, what: str, fix: str = "") -> None:
 
 def check_bipolar(x, name: str, *, binary: bool = False) -> np.ndarray:
     """Return a new int8 copy of ``x`` after checking every entry is ±1 (or 0/1 if ``binary``)."""
-    arr = _as_real(x, name)
+    arr = as_real_array(x, name)
     if arr.dtype == bool:
         arr = arr.astype(np.int8)
     if np.issubdtype(arr.dtype, np.floating) and not np.all(np.isfinite(arr)):

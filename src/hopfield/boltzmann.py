@@ -100,7 +100,8 @@ class BoltzmannMachine:
         else:
             j = check_finite_array(couplings, "couplings", ndim=2)
             if j.shape != (n, n):
-                raise ValueError(f"`couplings` must have shape ({n}, {n}); got {j.shape}.")
+                raise ValueError(f"`couplings` must have shape ({n}, {n}) for `n_units` = {n}; "
+                                 f"got {j.shape}.")
             if not np.allclose(j, j.T, rtol=1e-12, atol=1e-12):
                 raise ValueError("`couplings` must be symmetric; use (J + J.T) / 2.")
             np.fill_diagonal(j, 0.0)
@@ -228,11 +229,19 @@ class BoltzmannMachine:
         gen = check_rng(rng)
         c_data = x.T @ x / x.shape[0]
         m_data = x.mean(axis=0)
-        if method == "exact":
-            return self._fit_exact(c_data, m_data, int(n_iter), float(learning_rate), float(tol),
-                                   float(l2))
-        return self._fit_gibbs(c_data, m_data, int(n_iter), float(learning_rate), int(n_chains),
-                               int(gibbs_sweeps), float(l2), gen)
+        before = self._j.copy(), self._h.copy()
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+            if method == "exact":
+                fit = self._fit_exact(c_data, m_data, int(n_iter), float(learning_rate), float(tol),
+                                      float(l2))
+            else:
+                fit = self._fit_gibbs(c_data, m_data, int(n_iter), float(learning_rate),
+                                      int(n_chains), int(gibbs_sweeps), float(l2), gen)
+        if not (np.isfinite(self._j).all() and np.isfinite(self._h).all()):
+            self._j, self._h = before  # leave the machine as it was, not full of NaN
+            raise ValueError("the fit diverged (couplings became NaN or inf); lower `learning_rate` "
+                             f"(= {learning_rate:g}) or `l2` (= {l2:g}).")
+        return fit
 
     def _step(self, c_data, m_data, c_model, m_model, lr, l2) -> float:
         gj = c_data - c_model - l2 * self._j

@@ -232,7 +232,7 @@ class DAMClassifier:
         check_scalar(self.init_std, "init_std", numbers.Real, min_val=0)
         check_option(self.input_scaling, "input_scaling", _SCALINGS)
         if self.temperature is not None:
-            temps = np.atleast_1d(np.asarray(self.temperature, dtype=np.float64))
+            temps = np.atleast_1d(check_finite_array(self.temperature, "temperature", ndim=(0, 1)))
             if temps.ndim != 1 or temps.size not in (1, 2) or not np.all(np.isfinite(temps)) \
                     or np.any(temps <= 0):
                 raise ValueError("`temperature` must be a positive float T or a pair "
@@ -346,7 +346,10 @@ class DAMClassifier:
         if hasattr(x, "toarray") or hasattr(x, "tocsr"):
             raise TypeError(f"`{name}` is a sparse matrix: sparse input is not supported; pass a dense "
                             "array (e.g. X.toarray()).")
-        raw = np.asarray(x) if not isinstance(x, np.ndarray) else x
+        try:
+            raw = np.asarray(x) if not isinstance(x, np.ndarray) else x
+        except ValueError as exc:
+            raise ValueError(f"`{name}` must be a 2-D numeric array: {exc}") from None
         if np.iscomplexobj(raw):
             raise ValueError(f"Complex data not supported: `{name}` is complex, and the visible neurons are "
                              "real.")
@@ -392,7 +395,14 @@ class DAMClassifier:
     def _check_y(self, y, n_samples, name_y="y", name_x="X"):
         if y is None:
             raise ValueError("DAMClassifier requires y to be passed, but the target y is None.")
-        labels = np.asarray(y)
+        try:
+            labels = np.asarray(y)
+        except ValueError as exc:
+            raise ValueError(f"`{name_y}` must be a 1-D array of labels: {exc}") from None
+        if labels.dtype.kind in "fc" and not np.all(np.isfinite(labels)):
+            raise ValueError(f"`{name_y}` contains NaN or inf; labels must be finite (or strings).")
+        if labels.dtype.kind == "c":
+            raise TypeError(f"`{name_y}` is complex; labels are ints, reals or strings.")
         if labels.ndim == 2 and labels.shape[1] == 1:
             raise ValueError(f"`{name_y}` must be 1-D (one label per sample); got a column of shape "
                              f"{labels.shape}: use y.ravel().")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_budget, check_option, check_scalar
+from .._validation import check_budget, check_finite_array, check_option, check_scalar
 from ..rules import RULES, AbstractRule
 
 __all__ = ["CapacityCurve", "InProcessExecutor", "capacity_curve"]
@@ -345,7 +345,7 @@ def capacity_curve(
     rule_spec = _check_rule(rule)
     check_scalar(n_neurons, "n_neurons", numbers.Integral, min_val=2)
     n = int(n_neurons)
-    alphas = np.asarray(loads, dtype=np.float64)
+    alphas = check_finite_array(loads, "loads", allow_empty=True)
     if alphas.ndim != 1 or alphas.size == 0:
         raise ValueError(f"`loads` must be a non-empty 1-D sequence of floats; got shape {alphas.shape}.")
     if not np.all(np.isfinite(alphas)) or np.any(alphas <= 0):
@@ -411,6 +411,8 @@ def _seed_sequence(rng) -> np.random.SeedSequence:
     if isinstance(rng, np.random.Generator):
         return np.random.SeedSequence(int(rng.integers(2**63)))
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"`rng` == {rng}: a seed must be a non-negative integer.")
         return np.random.SeedSequence(rng)
     raise TypeError("`rng` must be None, an int seed, a SeedSequence or a Generator; "
                     f"got {type(rng).__name__}.")

@@ -145,10 +145,10 @@ def sample(
     return out
 
 
-def _states(net, x):
+def _states(net, x, name: str = "initial"):
     from .._validation import check_states
 
-    return check_states(x, "initial", n_neurons=net.n_neurons, binary=net.is_binary)
+    return check_states(x, name, n_neurons=net.n_neurons, binary=net.is_binary)
 
 
 @dataclass(frozen=True, repr=False)
@@ -211,7 +211,7 @@ def equilibrium_overlap(
     _check_net(net)
     check_option(start, "start", ("pattern", "random"))
     check_budget(n_chains, "n_chains")
-    xi, single = _states(net, pattern)
+    xi, single = _states(net, pattern, "pattern")
     if not single:
         raise ValueError(f"`pattern` must be one 1-D state; got shape {np.shape(pattern)}.")
     initial = np.repeat(xi, n_chains, axis=0) if start == "pattern" else None

@@ -10,13 +10,24 @@ At zero thresholds :math:`E(-s) = E(s)`, so every stored :math:`\\xi^\\mu` comes
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_budget, check_patterns, check_rng, check_scalar, check_states
+from .._validation import (
+    MAX_BUDGET,
+    as_real_array,
+    check_bool,
+    check_budget,
+    check_patterns,
+    check_rng,
+    check_scalar,
+    check_states,
+)
 from .theory import mixture_energy, mixture_overlap
 
 __all__ = ["Classification", "MixtureTable", "classify", "mixture_state", "mixture_table",
@@ -49,14 +60,16 @@ def mixture_state(patterns, indices=None, signs=None) -> np.ndarray:
     [1, -1, -1, -1]
     """
     x = check_patterns(patterns, "patterns")
-    idx = np.arange(x.shape[0]) if indices is None else np.asarray(indices, dtype=np.int64)
+    idx = np.arange(x.shape[0]) if indices is None else as_real_array(indices, "indices")
+    if indices is not None and not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"`indices` must be integers; got dtype {idx.dtype}.")
     if idx.ndim != 1 or idx.size == 0 or np.any(idx < 0) or np.any(idx >= x.shape[0]):
         raise ValueError(f"`indices` must be distinct pattern indices in [0, {x.shape[0]}); got {idx}.")
     if len(set(idx.tolist())) != idx.size:
         raise ValueError(f"`indices` must be distinct; got {idx.tolist()}.")
     if idx.size % 2 == 0:
         raise ValueError(f"a symmetric mixture needs an odd number of patterns; got {idx.size}.")
-    eps = np.ones(idx.size) if signs is None else np.asarray(signs, dtype=np.float64)
+    eps = np.ones(idx.size) if signs is None else as_real_array(signs, "signs").astype(np.float64)
     if eps.shape != idx.shape or not np.all(np.abs(eps) == 1):
         raise ValueError(f"`signs` must be {idx.size} values of ±1; got {signs!r}.")
     return _mixture(x, idx, eps)
@@ -93,6 +106,12 @@ def symmetric_mixtures(patterns, k: int, *, signs: bool = True, max_count: int |
     check_scalar(k, "k", numbers.Integral, min_val=1, max_val=x.shape[0])
     if k % 2 == 0:
         raise ValueError(f"`k` == {k}, must be odd (even mixtures are not fixed points).")
+    signs = check_bool(signs, "signs")
+    gen = check_rng(rng)
+    count = math.comb(x.shape[0], k) * (2 ** (k - 1) if signs else 1)
+    if count > MAX_BUDGET:
+        raise ValueError(f"`k` == {k} gives {count:.3g} mixtures of {x.shape[0]} patterns, too many to "
+                         f"enumerate (at most {MAX_BUDGET:.0e}); use fewer patterns or a smaller `k`.")
     combos = list(itertools.combinations(range(x.shape[0]), k))
     sign_sets = ([(1, *rest) for rest in itertools.product((1, -1), repeat=k - 1)]
                  if signs else [(1,) * k])
@@ -100,7 +119,7 @@ def symmetric_mixtures(patterns, k: int, *, signs: bool = True, max_count: int |
     if max_count is not None:
         check_budget(max_count, "max_count")
         if max_count < len(pairs):
-            keep = np.sort(check_rng(rng).choice(len(pairs), size=max_count, replace=False))
+            keep = np.sort(gen.choice(len(pairs), size=max_count, replace=False))
             pairs = [pairs[i] for i in keep]
     comps = np.array([c for c, _ in pairs], dtype=np.int64).reshape(len(pairs), k)
     sg = np.array([s for _, s in pairs], dtype=np.int8).reshape(len(pairs), k)
@@ -160,7 +179,9 @@ def classify(states, patterns, *, max_order: int = 7, tol: float = 0.0) -> Class
     THEORY.md §3 (Hopfield 1982; Amit, Gutfreund & Sompolinsky, PRA 32:1007 (1985)).
     """
     x = check_patterns(patterns, "patterns")
-    s, _ = check_states(states, "states", n_neurons=x.shape[1])
+    s, _ = check_states(states, "states")
+    if s.shape[1] != x.shape[1]:
+        raise ValueError(f"`states` have {s.shape[1]} neurons but `patterns` have {x.shape[1]}.")
     check_scalar(max_order, "max_order", numbers.Integral, min_val=1)
     check_scalar(tol, "tol", numbers.Real, min_val=0.0, max_val=0.5)
     n = x.shape[1]
@@ -258,6 +279,9 @@ def mixture_table(net, orders=(1, 3, 5, 7), *, max_per_order: int = 64, rng=None
     if net.n_patterns == 0:
         raise ValueError("`net` has no stored patterns; call net.store(patterns) first.")
     gen = check_rng(rng)
+    check_budget(max_per_order, "max_per_order")
+    if isinstance(orders, str) or not isinstance(orders, Iterable):
+        raise TypeError(f"`orders` must be a sequence of odd ints; got {type(orders).__name__}.")
     x = _bipolar(net.patterns, net.is_binary)
     n = net.n_neurons
     rows = []

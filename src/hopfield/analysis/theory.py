@@ -15,7 +15,7 @@ import numpy as np
 from scipy import optimize, special
 
 from .._results import SummaryRepr
-from .._validation import check_scalar
+from .._validation import check_bool, check_finite_array, check_scalar
 
 __all__ = [
     "RSCapacity",
@@ -235,7 +235,8 @@ def rs_finite_temperature(alpha: float, temperature: float, *, m0: float = 1.0,
     (True, 0.991)
     """
     check_scalar(alpha, "alpha", numbers.Real, min_val=0.0)
-    check_scalar(temperature, "temperature", numbers.Real, min_val=0.0, include_min=False)
+    # beyond 1e100 the iteration's products overflow; m is 0 to within 1e-100 there anyway
+    check_scalar(temperature, "temperature", numbers.Real, min_val=0.0, include_min=False, max_val=1e100)
     check_scalar(m0, "m0", numbers.Real, min_val=-1.0, max_val=1.0)
     check_scalar(max_iter, "max_iter", numbers.Integral, min_val=1)
     check_scalar(tol, "tol", numbers.Real, min_val=0.0, include_min=False)
@@ -307,7 +308,7 @@ def mceliece_capacity(n_neurons, *, all_patterns: bool = False) -> float:
     9.4
     """
     n = _check_n(n_neurons)
-    return n / ((4.0 if all_patterns else 2.0) * math.log(n))
+    return n / ((4.0 if check_bool(all_patterns, "all_patterns") else 2.0) * math.log(n))
 
 
 def storkey_capacity(n_neurons) -> float:
@@ -343,8 +344,8 @@ def one_step_error_rate(n_neurons, n_patterns):
     ----------
     THEORY.md §1–§2 (Hopfield 1982 signal-to-noise argument; Hertz, Krogh & Palmer ch. 2).
     """
-    n = np.asarray(n_neurons, dtype=np.float64)
-    p = np.asarray(n_patterns, dtype=np.float64)
+    n = check_finite_array(n_neurons, "n_neurons")
+    p = check_finite_array(n_patterns, "n_patterns")
     if np.any(n < 2) or np.any(p < 1) or not (np.all(np.isfinite(n)) and np.all(np.isfinite(p))):
         raise ValueError("`n_neurons` must be >= 2 and `n_patterns` >= 1 (finite).")
     with np.errstate(divide="ignore"):

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 from array_api_compat import array_namespace, is_torch_array
 
-from .._validation import check_budget, check_finite_array, check_scalar
+from .._validation import check_bool, check_budget, check_finite_array, check_scalar
 
 __all__ = [
     "LeakySystem",
@@ -234,6 +234,7 @@ def integrate_system(system, xs, options, *, record_energy):
     """Run ``system`` from ``xs`` with the checked ``options``; returns a batched result."""
     from .integrate import SCIPY_METHODS, euler, heun_euler, solve_ivp
 
+    record_energy = check_bool(record_energy, "record_energy")
     method = options["method"]
     common = {"dt": options["dt"], "max_steps": options["max_steps"], "t_max": options["t_max"],
               "tol": options["tol"], "energy": (lambda y: system.with_energy(y)[1])

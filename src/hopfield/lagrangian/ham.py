@@ -54,7 +54,7 @@ from ._common import (
 from ._linear_layer import eliminable_layer, run_eliminated
 from .general import GeneralNetwork
 from .integrate import IntegrationResult, _can_work_in_place
-from .lagrangians import AbstractLagrangian, make_lagrangian
+from .lagrangians import AbstractLagrangian, resolve_lagrangian
 
 __all__ = [
     "HAM",
@@ -101,7 +101,7 @@ class Layer:
                             for s in shape):
             raise ValueError(f"`shape` must be a positive int or a tuple of them; got {self.shape!r}.")
         object.__setattr__(self, "shape", tuple(int(s) for s in shape))
-        object.__setattr__(self, "lagrangian", make_lagrangian(self.lagrangian))
+        object.__setattr__(self, "lagrangian", resolve_lagrangian(self.lagrangian, "lagrangian"))
         object.__setattr__(self, "tau", check_tau(self.tau, "tau"))
         if self.bias is not None:
             object.__setattr__(self, "bias", as_array(self.bias, "bias", shape=(self.size,)))

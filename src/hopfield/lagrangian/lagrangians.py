@@ -112,7 +112,9 @@ class AbstractLagrangian(abc.ABC):
 
     def energy(self, x):
         r"""Legendre energy of the layer, :math:`E = \sum_i x_i g_i - L(x)`; shape ``x.shape[:-1]``."""
-        return self.energy_and_activation(x)[0]
+        from ._common import as_array
+
+        return self.energy_and_activation(as_array(x, "x", ndim=(1, 2, 3, 4, 5, 6)))[0]
 
 
 def _positive(value, name):
@@ -441,7 +443,9 @@ class LayerNorm(AbstractLagrangian):
     def __post_init__(self):
         check_scalar(self.gamma, "gamma", numbers.Real, min_val=0.0)
         check_scalar(self.eps, "eps", numbers.Real, min_val=0.0, include_min=False)
-        if not isinstance(self.delta, numbers.Real):
+        if isinstance(self.delta, numbers.Real):
+            check_scalar(self.delta, "delta", numbers.Real)
+        else:
             from ._common import as_array
 
             object.__setattr__(self, "delta", as_array(self.delta, "delta", ndim=(0, 1)))
@@ -646,6 +650,11 @@ def make_lagrangian(spec, **params) -> AbstractLagrangian:
     >>> float(L.energy(np.zeros(4)))  # -ln 4
     -1.3862943611198906
     """
+    return resolve_lagrangian(spec, "spec", **params)
+
+
+def resolve_lagrangian(spec, name: str, **params) -> AbstractLagrangian:
+    """:func:`make_lagrangian` for the argument ``name`` of a model: its errors name that argument."""
     if isinstance(spec, AbstractLagrangian):
         if params:
             raise TypeError(f"parameters {sorted(params)} given with a Lagrangian instance {spec!r}.")
@@ -653,7 +662,8 @@ def make_lagrangian(spec, **params) -> AbstractLagrangian:
     if isinstance(spec, str):
         if spec not in LAGRANGIANS:
             raise ValueError(
-                f"unknown Lagrangian {spec!r}; valid names are {', '.join(map(repr, LAGRANGIANS))}, "
+                f"`{name}`: unknown Lagrangian {spec!r}; valid names are "
+                f"{', '.join(map(repr, LAGRANGIANS))}, "
                 "or pass an AbstractLagrangian instance or a function L(x)."
             )
         try:
@@ -663,6 +673,6 @@ def make_lagrangian(spec, **params) -> AbstractLagrangian:
     if callable(spec):
         return FunctionLagrangian(spec, **params)
     raise TypeError(
-        "a Lagrangian must be a name, an AbstractLagrangian or a function L(x); "
+        f"`{name}` (a Lagrangian) must be a name, an AbstractLagrangian or a function L(x); "
         f"got {type(spec).__name__}."
     )

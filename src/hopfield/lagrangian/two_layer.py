@@ -71,6 +71,7 @@ from .lagrangians import (
     Softmax,
     SphericalNorm,
     make_lagrangian,
+    resolve_lagrangian,
 )
 
 __all__ = [
@@ -102,7 +103,7 @@ def separation_lagrangian(F, n=3) -> AbstractLagrangian:
     if F == "exponential":
         return Exponential(1.0)
     try:
-        return make_lagrangian(F)
+        return resolve_lagrangian(F, "F")
     except ValueError:
         raise ValueError(
             f"`F` must be 'polynomial', 'rectified', 'exponential', another Lagrangian name or an "
@@ -167,8 +168,8 @@ class TwoLayerNetwork(_Synapses):
     def __init__(self, xi, *, L_v="identity", L_h="softmax", tau_f=1.0, tau_h=1.0, current=None,
                  alpha=1.0):
         self._init_synapses(xi, current, tau_f, tau_h, alpha)
-        self.L_v = make_lagrangian(L_v)
-        self.L_h = make_lagrangian(L_h)
+        self.L_v = resolve_lagrangian(L_v, "L_v")
+        self.L_h = resolve_lagrangian(L_h, "L_h")
 
     def _states(self, v, h):
         v, single = as_states(v, self.n_features, "v")
@@ -246,6 +247,7 @@ class TwoLayerNetwork(_Synapses):
             v0, h0 = states
         else:
             v0 = states
+        as_states(v0, self.n_features, "states")  # so that errors name the argument
         if h0 is None:
             h0 = self.hidden_equilibrium(v0)
         v, h, single = self._states(v0, h0)

@@ -29,12 +29,14 @@ H. Ramsauer et al., ICLR 2021 (arXiv 2008.02217), eqs. 3 and 10; THEORY.md §8.
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 
 import torch
 import torch.nn.functional as F
 
 from .. import _array_api as aa
+from .._validation import check_bool, check_budget, check_scalar
 from ..modern import _associate, _energy, _update
 
 __all__ = ["association_bias", "hopfield_energy", "hopfield_retrieval"]
@@ -44,8 +46,44 @@ def _xp(t):
     return aa.get_namespace(t)
 
 
+def _check_tensors(**tensors) -> None:
+    """Type, rank and non-empty checks of the (B, H, n, d) operands: no host synchronisation."""
+    for name, t in tensors.items():
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"`{name}` must be a torch.Tensor (B, H, n, d); got {type(t).__name__}.")
+        if not torch.is_floating_point(t):
+            raise TypeError(f"`{name}` must be floating point; got {t.dtype}.")
+        if t.ndim != 4:
+            raise ValueError(f"`{name}` must be 4-D (batch, heads, n, d); got shape {tuple(t.shape)}.")
+        if t.shape[-2] == 0:
+            raise ValueError(f"`{name}` is empty (shape {tuple(t.shape)}); at least one pattern is needed.")
+
+
+def _check_sizes(state, stored, projection=None) -> None:
+    if state.shape[-1] != stored.shape[-1]:
+        raise ValueError(f"`state` has {state.shape[-1]} features per head but `stored` has "
+                         f"{stored.shape[-1]}; they must match.")
+    if projection is not None and projection.shape[-2] != stored.shape[-2]:
+        raise ValueError(f"`projection` has {projection.shape[-2]} patterns but `stored` has "
+                         f"{stored.shape[-2]}; they must match.")
+
+
+def _nan_rows(out: torch.Tensor, xi: torch.Tensor) -> torch.Tensor:
+    """NaN wherever the query row had a NaN or inf, on every path.
+
+    A masked softmax or the fused kernel can return a finite row for a NaN query; checking the
+    input instead would cost a host synchronisation per call, so a bad row is made to stay
+    visibly bad (no sync).
+    """
+    return out + 0.0 * xi.sum(dim=-1, keepdim=True)
+
+
 def _beta_view(beta, like: torch.Tensor):
     """β as a float or a (1, H, 1, 1) tensor broadcasting against (B, H, L, S) scores."""
+    if not isinstance(beta, torch.Tensor):
+        # β·kᵀξ must stay finite in the tensors' dtype: √max leaves room for |kᵀξ| up to √max
+        check_scalar(beta, "beta", numbers.Real, min_val=0.0, include_min=False,
+                     max_val=math.sqrt(torch.finfo(like.dtype).max))
     if isinstance(beta, torch.Tensor):
         if beta.ndim == 0:
             return beta.to(like.dtype)
@@ -112,9 +150,9 @@ def _steps_plan(steps, heads: int, device):
         unbounded = bool((steps < 1).any())
         limit = torch.where(limit < 0, torch.full_like(limit, -1), limit)
         return (None if unbounded else int(limit.max())), limit
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"`steps` must be an int ≥ 1, None or one int per head; got {steps!r}.")
-    return steps - 1, None
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        raise TypeError(f"`steps` must be an int ≥ 1, None or one int per head; got {steps!r}.")
+    return check_budget(steps, "steps") - 1, None
 
 
 def _hopfield_space(xi, step, n_max, limit, tol, check_every, xp):
@@ -195,6 +233,16 @@ def hopfield_retrieval(state, stored, projection, beta, *, steps=1, tol=None,
     xi : tensor (B, H, L, d)
         Hopfield-space state before the final read-out.
     """
+    _check_tensors(state=state, stored=stored, projection=projection)
+    _check_sizes(state, stored, projection)
+    if tol is not None:
+        check_scalar(tol, "tol", numbers.Real, min_val=0.0)
+    if check_every is not None:
+        check_budget(check_every, "check_every")
+    check_scalar(dropout, "dropout", numbers.Real, min_val=0.0, max_val=1.0, include_max=False)
+    training = check_bool(training, "training")
+    need_association = check_bool(need_association, "need_association")
+    use_sdpa = check_bool(use_sdpa, "use_sdpa")
     xp = _xp(state)
     b = _beta_view(beta, state)
     fast = use_sdpa and not need_association
@@ -208,15 +256,15 @@ def hopfield_retrieval(state, stored, projection, beta, *, steps=1, tol=None,
         xi = _hopfield_space(state, step, n_max, limit, tol, check_every, xp)
     p_drop = dropout if training else 0.0
     if fast and p_drop == 0.0:
-        return _update(xi, stored, projection, b, xp, bias=bias), None, xi
+        return _nan_rows(_update(xi, stored, projection, b, xp, bias=bias), xi), None, xi
     if fast:
         out = F.scaled_dot_product_attention(xi * b, stored, projection, attn_mask=bias,
                                              dropout_p=p_drop, scale=1.0)
-        return out, None, xi
+        return _nan_rows(out, xi), None, xi
     assoc = _associate(xi, stored, b, xp, bias=bias)
     if p_drop > 0.0:
         assoc = F.dropout(assoc, p=p_drop, training=True)
-    return torch.matmul(assoc, projection), (assoc if need_association else None), xi
+    return _nan_rows(torch.matmul(assoc, projection), xi), (assoc if need_association else None), xi
 
 
 def hopfield_energy(state, stored, beta, *, bias=None):
@@ -228,6 +276,8 @@ def hopfield_energy(state, stored, beta, *, bias=None):
     where, with a 0/-inf mask ``bias``, only the unmasked stored patterns count: :math:`N` is
     their number and :math:`M` their largest norm. Returns a tensor of shape (B, H, L).
     """
+    _check_tensors(state=state, stored=stored)
+    _check_sizes(state, stored)
     xp = _xp(state)
     b = _beta_view(beta, state)
     sq = torch.sum(stored * stored, dim=-1)[..., None, :]          # (B, H, 1, S)

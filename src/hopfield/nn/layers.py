@@ -38,6 +38,7 @@ reference implementation ml-jku/hopfield-layers. THEORY.md §8.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from collections.abc import Sequence
@@ -45,7 +46,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .._validation import check_budget, check_scalar
+from .._validation import check_bool, check_budget, check_scalar
 from .functional import association_bias, hopfield_energy, hopfield_retrieval
 
 __all__ = ["Hopfield", "HopfieldLayer", "HopfieldPooling"]
@@ -199,6 +200,10 @@ class Hopfield(nn.Module):
                  bias: bool | None = None, use_sdpa: bool = True, device=None, dtype=None):
         super().__init__()
         fk = {"device": device, "dtype": dtype}
+        given = locals()
+        for name in _FLAGS:  # real bools: "false" or 0 must not switch a feature by truthiness
+            if given[name] is not None or name != "bias":
+                check_bool(given[name], name)
         check_scalar(num_heads, "num_heads", numbers.Integral, min_val=1)
         h = int(num_heads)
         self.num_heads = h
@@ -409,7 +414,9 @@ class Hopfield(nn.Module):
         ``layer(stored, query)`` returns :math:`X^\\top\\mathrm{softmax}(\\beta X\\xi)` iterated
         ``steps`` times, exactly :meth:`hopfield.ModernHopfieldNetwork.retrieve` with ``steps``.
         """
-        check_scalar(steps, "steps", numbers.Integral, min_val=1)
+        check_budget(steps, "steps")
+        if not isinstance(beta, torch.Tensor | list | tuple):
+            check_scalar(beta, "beta", numbers.Real, min_val=0.0, include_min=False)
         return cls(projections=False, scaling=beta, update_steps_max=int(steps) - 1,
                    update_steps_eps=update_steps_eps, **kwargs)
 
@@ -456,16 +463,8 @@ class Hopfield(nn.Module):
         stored = input
         state = stored if state is None else state
         projection = stored if projection is None else projection
-        tensors = []
-        for t, name in ((stored, "stored"), (state, "state"), (projection, "projection")):
-            if not isinstance(t, torch.Tensor):
-                raise TypeError(f"`{name}` must be a torch.Tensor; got {type(t).__name__}.")
-            if not torch.is_floating_point(t):
-                raise TypeError(f"`{name}` must be floating point; got {t.dtype}.")
-            if t.ndim not in (2, 3):
-                raise ValueError(f"`{name}` must be 2-D (length, features) or 3-D (batch, length, "
-                                 f"features); got shape {tuple(t.shape)}.")
-            tensors.append(t)
+        tensors = [_check_operand(t, name) for t, name in
+                   ((stored, "stored"), (state, "state"), (projection, "projection"))]
         ref = next(iter(self.parameters()), None)
         for t, name in zip(tensors, ("stored", "state", "projection"), strict=True):
             want = ref.dtype if ref is not None else tensors[0].dtype
@@ -637,14 +636,43 @@ class Hopfield(nn.Module):
         return out[:, 0] if unbatched else out
 
 
-def _patterns(quantity, size, batch_first, trainable, fk):
+def _patterns(quantity, size, batch_first, trainable, fk, name="trainable"):
     shape = (1, quantity, size) if batch_first else (quantity, 1, size)
-    return nn.Parameter(torch.empty(shape, **fk), requires_grad=bool(trainable))
+    return nn.Parameter(torch.empty(shape, **fk), requires_grad=check_bool(trainable, name))
+
+
+def _check_operand(t, name: str, ndims=(2, 3)):
+    """A floating, non-empty tensor of rank 2 or 3 (no host synchronisation)."""
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"`{name}` must be a torch.Tensor; got {type(t).__name__}.")
+    if not torch.is_floating_point(t):
+        raise TypeError(f"`{name}` must be floating point; got {t.dtype}.")
+    if t.ndim not in ndims:
+        raise ValueError(f"`{name}` must be 2-D (length, features) or 3-D (batch, length, "
+                         f"features); got shape {tuple(t.shape)}.")
+    if t.numel() == 0:
+        raise ValueError(f"`{name}` is empty (shape {tuple(t.shape)}); at least one pattern "
+                         "with at least one feature is needed.")
+    return t
+
+
+def _check_input(t, hopfield, ndims) -> None:
+    """The set a pooling or lookup layer reads, checked under its own name ``input``."""
+    _check_operand(t, "input", ndims)
+    size = hopfield.input_size
+    if size is not None and t.shape[-1] != size:
+        raise ValueError(f"`input` has {t.shape[-1]} features but the layer expects {size} "
+                         "(its `input_size`).")
 
 
 def _expand(p, batch, batch_first):
     """(1, Q, D) / (Q, 1, D) parameters repeated over the batch (a view)."""
     return p.expand(batch, -1, -1) if batch_first else p.expand(-1, batch, -1)
+
+
+#: Hopfield's flag arguments (annotated ``bool``; ``bias`` may also be None)
+_FLAGS = tuple(name for name, p in inspect.signature(Hopfield.__init__).parameters.items()
+               if p.annotation in ("bool", "bool | None"))
 
 
 class HopfieldPooling(nn.Module):
@@ -704,6 +732,7 @@ class HopfieldPooling(nn.Module):
         if not isinstance(stored, torch.Tensor) or stored.ndim != 3:
             raise ValueError("`input` must be a 3-D tensor (batch, n_instances, input_size); "
                              f"got {getattr(stored, 'shape', type(stored).__name__)}.")
+        _check_input(stored, self.hopfield, (3,))
         first = self.hopfield.batch_first
         state = _expand(self.pooling_weights, stored.shape[0 if first else 1], first)
         return stored, state, projection
@@ -776,10 +805,12 @@ class HopfieldLayer(nn.Module):
         fk = {"device": kwargs.get("device"), "dtype": kwargs.get("dtype")}
         self.quantity = int(quantity)
         self.lookup_weights = _patterns(self.quantity, size, hop.batch_first, trainable, fk)
-        if lookup_weights_as_separated:
+        check_bool(lookup_targets_as_trainable, "lookup_targets_as_trainable")
+        if check_bool(lookup_weights_as_separated, "lookup_weights_as_separated"):
             t_size = kwargs.get("pattern_projection_size") or size
             self.target_weights = _patterns(self.quantity, t_size, hop.batch_first,
-                                            lookup_targets_as_trainable, fk)
+                                            lookup_targets_as_trainable, fk,
+                                            "lookup_targets_as_trainable")
         else:
             self.register_parameter("target_weights", None)
         self.reset_parameters()
@@ -799,6 +830,7 @@ class HopfieldLayer(nn.Module):
         if not isinstance(input, torch.Tensor) or input.ndim not in (2, 3):
             raise ValueError("`input` must be a (batch, L, input_size) or (L, input_size) tensor; "
                              f"got {getattr(input, 'shape', type(input).__name__)}.")
+        _check_input(input, self.hopfield, (2, 3))
         targets = self.lookup_weights if self.target_weights is None else self.target_weights
         if input.ndim == 2:
             return self.lookup_weights[0] if self.hopfield.batch_first else \

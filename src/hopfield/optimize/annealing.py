@@ -390,7 +390,10 @@ def solve_qubo(qubo: QUBO, *, method="metropolis", steps: int | None = None,
     (-1.0, 1)
     """
     if not isinstance(qubo, QUBO):
-        qubo = QUBO(qubo)
+        try:
+            qubo = QUBO(qubo)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"`qubo` must be a QUBO or its matrix Q: {exc}") from None
     ising = qubo.to_ising()
     return _minimise(ising, method=method, steps=steps, time_limit=time_limit, replicas=replicas,
                      beta_range=beta_range, rng=rng, to_value=_identity, sense="min",

@@ -40,7 +40,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-from .._validation import check_finite_array, check_scalar
+from .._validation import as_real_array, check_bool, check_finite_array, check_scalar
 
 __all__ = ["QUBO", "IsingModel"]
 
@@ -106,7 +106,7 @@ def _quad(m, x: np.ndarray) -> np.ndarray:
 
 
 def _states(x, n: int, name: str, *, binary: bool):
-    arr = np.asarray(x)
+    arr = as_real_array(x, name)
     if arr.dtype == bool:
         arr = arr.astype(np.int8)
     if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
@@ -155,7 +155,7 @@ class IsingModel:
     """
 
     def __init__(self, J, h=None, offset: float = 0.0, *, symmetrize: bool = False):
-        j = _check_square(J, "J", symmetric=not symmetrize)
+        j = _check_square(J, "J", symmetric=not check_bool(symmetrize, "symmetrize"))
         if symmetrize:
             j = sp.csr_array((j + j.T) / 2.0) if sp.issparse(j) else (j + j.T) / 2.0
         n = j.shape[0]
@@ -336,7 +336,7 @@ class QUBO:
     """
 
     def __init__(self, Q, offset: float = 0.0, *, symmetrize: bool = False):
-        q = _check_square(Q, "Q", symmetric=not symmetrize)
+        q = _check_square(Q, "Q", symmetric=not check_bool(symmetrize, "symmetrize"))
         if symmetrize:
             q = sp.csr_array((q + q.T) / 2.0) if sp.issparse(q) else (q + q.T) / 2.0
         check_scalar(offset, "offset", numbers.Real)

@@ -48,7 +48,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_budget, check_finite_array, check_option, check_rng, check_scalar
+from .._validation import (
+    as_real_array,
+    check_budget,
+    check_finite_array,
+    check_option,
+    check_rng,
+    check_scalar,
+)
 
 __all__ = [
     "METHODS",
@@ -196,7 +203,8 @@ def _ht_energy(V, d, A, B, C, D, n_tilde):
     sq = np.sum(V * V, axis=(-2, -1))
     e_a = 0.5 * A * (np.sum(row * row, axis=-1) - sq)
     e_b = 0.5 * B * (np.sum(col * col, axis=-1) - sq)
-    e_c = 0.5 * C * (np.sum(V, axis=(-2, -1)) - n_tilde) ** 2
+    with np.errstate(over="ignore"):  # a huge n_tilde gives an honest +inf, not a warning
+        e_c = 0.5 * C * (np.sum(V, axis=(-2, -1)) - n_tilde) ** 2
     S = np.roll(V, -1, axis=-1) + np.roll(V, 1, axis=-1)
     e_d = 0.5 * D * np.sum(V * np.matmul(d, S), axis=(-2, -1))
     return e_a + e_b + e_c + e_d
@@ -757,7 +765,7 @@ def _check_distances(distances) -> np.ndarray:
 
 
 def _check_tour(tour, n: int) -> np.ndarray:
-    t = np.asarray(tour)
+    t = as_real_array(tour, "tour")
     if t.ndim != 1 or t.shape[0] != n:
         raise ValueError(f"`tour` must have shape ({n},) to match `distances`; got {t.shape}.")
     if not np.issubdtype(t.dtype, np.integer):
