@@ -8,8 +8,10 @@ a NaN presented as success, a hang or a raw internal error.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -44,7 +46,7 @@ RING = np.roll(np.eye(6), 1, axis=1) + np.roll(np.eye(6), -1, axis=1)
 XY = np.random.default_rng(0).random((5, 2))
 D5 = np.sqrt(((XY[:, None] - XY[None]) ** 2).sum(-1))
 V5 = np.full((5, 5), 0.2)
-FIXED = frozenset({"name"})
+_SAVE_PATH = str(Path(tempfile.mkdtemp(prefix="hopfield-fuzz-")) / "model.npz")
 
 
 def _net(**kw):
@@ -266,6 +268,8 @@ def entries() -> list[Entry]:
         E("optimize.PottsMeanField", opt.PottsMeanField,
           dict(alpha=2.0, gamma=-0.8, t_start=0.9, cooling=0.998, saturation=0.95, max_sweeps=3000,
                noise=0.01)),
+        # files (hostile files for load: tests/test_load_hostile.py)
+        E("save", hf.save, dict(model=hf.DenseAssociativeMemory(X), path=_SAVE_PATH)),
         # analysis
         E("analysis.basin_radius", lambda **k: hf.analysis.basin_radius(_net(), **k),
           dict(probability=0.9, trials=2, update="async", max_sweeps=20, rng=0)),

@@ -168,6 +168,8 @@ def outcome(entry: Entry, arg: str, h: Hostile) -> str | None:
         if not re.search(rf"(?<![A-Za-z_]){re.escape(arg)}(?![A-Za-z_])", msg):
             return f"{type(exc).__name__} not naming `{arg}`: {msg[:200]}"
         return None
+    except OSError as exc:  # a path that cannot be written is the operating system's error to give
+        return None if arg == "path" else f"raw {type(exc).__name__}: {str(exc)[:200]}"
     except (MemoryError, RuntimeError) as exc:
         if arg in SIZE_ARGS and (isinstance(exc, MemoryError) or _ALLOCATION.search(str(exc))):
             return None

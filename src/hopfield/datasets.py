@@ -135,6 +135,7 @@ def letters(names: str | None = None, *, scale: int = 1) -> PatternSet:
     names : str, optional
         Which letters, e.g. ``"TI"`` (default: all 26, A–Z).
     scale : int, default=1
+        Enlargement of each pixel, 1 to :data:`MAX_SCALE` (100).
 
     Examples
     --------

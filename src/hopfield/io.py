@@ -58,7 +58,9 @@ def save(model, path: str | os.PathLike) -> None:
     """
     kind = type(model).__name__
     if kind not in MODELS or not isinstance(model, _model_class(kind)):
-        raise TypeError(f"cannot save a {kind}; savable models: {', '.join(MODELS)}.")
+        raise TypeError(f"cannot save a {kind} (`model`); savable models: {', '.join(MODELS)}.")
+    if not isinstance(path, str | bytes | os.PathLike):
+        raise TypeError(f"`path` must be a str or path-like; got {type(path).__name__}.")
     config, arrays = model._to_arrays()
     if _HEADER in arrays:
         raise ValueError(f"array name {_HEADER!r} is reserved.")
