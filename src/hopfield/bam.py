@@ -85,7 +85,7 @@ class BidirectionalAssociativeMemory:
     >>> import hopfield as hf
     >>> X = hf.patterns.random(3, 60, rng=0); Y = hf.patterns.random(3, 40, rng=1)
     >>> bam = hf.BidirectionalAssociativeMemory(60, 40)
-    >>> bam.store(X, Y)
+    >>> bam = bam.store(X, Y)
     >>> bool((bam.recall(x=X[1]).y == Y[1]).all())
     True
     """

@@ -144,7 +144,7 @@ class HopfieldNetwork:
     >>> import hopfield as hf
     >>> X = hf.patterns.random(5, 100, rng=0)
     >>> net = hf.HopfieldNetwork(100)
-    >>> net.store(X)
+    >>> net = net.store(X)
     >>> r = net.recall(hf.patterns.flip(X[0], 0.1, rng=1), rng=2)
     >>> float(hf.patterns.overlap(r.states, X[0]))
     1.0

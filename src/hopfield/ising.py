@@ -52,7 +52,7 @@ def to_ising(net) -> tuple[np.ndarray, np.ndarray, float]:
     Examples
     --------
     >>> import hopfield as hf
-    >>> net = hf.HopfieldNetwork(4); net.store([[1, -1, 1, -1]])
+    >>> net = hf.HopfieldNetwork(4).store([[1, -1, 1, -1]])
     >>> J, h, c = hf.ising.to_ising(net)
     >>> s = [1, 1, -1, -1]
     >>> bool(abs(hf.ising.ising_energy(J, h, s) + c - net.energy(s)) < 1e-12)
