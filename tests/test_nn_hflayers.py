@@ -357,3 +357,14 @@ def test_scaling_default_per_head_and_state_dict_round_trip(tmp_path):
     copy.load_state_dict(layer.state_dict())
     x = torch.randn(2, 4, 12)
     torch.testing.assert_close(copy(x), layer(x))
+
+
+@pytest.mark.filterwarnings("ignore")    # torch 2.13 deprecates torch.jit; tracer notes
+def test_torch_jit_trace_works_and_script_is_refused_loudly():
+    """Documented: trace (and torch.compile) work; TorchScript's script cannot compile the core."""
+    layer = Hopfield(8, num_heads=2)
+    x = torch.randn(2, 5, 8)
+    traced = torch.jit.trace(layer, (x,))
+    torch.testing.assert_close(traced(x), layer(x))
+    with pytest.raises(Exception):  # noqa: B017 - torch raises its own frontend error types
+        torch.jit.script(layer)

@@ -190,3 +190,21 @@ def test_human_memory(tmp_path, monkeypatch):
     lag, lag_se = drift.accuracy_by_lag, drift.accuracy_by_lag_se
     assert lag[0] - lag[-1] > 3 * np.hypot(lag_se[0], lag_se[-1])  # forgetting with drift
     assert drift.intrusions["within_list"] > drift.intrusions["prior_list"]
+
+
+def test_hopfield_mil_pooling(tmp_path, monkeypatch):
+    """hflayers' bit-pattern MIL task with HopfieldPooling: the learned query finds the signal."""
+    pytest.importorskip("torch")
+    result = _main("hopfield_mil_pooling", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    assert result["test_accuracy"] > 0.65                 # chance is 0.5
+    assert result["attention_ratio"] > 10                  # attention lands on the signal
+
+
+def test_hopfield_lookup(tmp_path, monkeypatch):
+    """A HopfieldLayer lookup classifier on the 8×8 digits (chance is 0.1)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("sklearn")
+    result = _main("hopfield_lookup", monkeypatch)(["--fast", "--output", str(tmp_path)])
+    assert result["figure"].read_bytes()[:4] == PNG
+    assert result["test_accuracy"] > 0.9 and result["patterns_used"] >= 10

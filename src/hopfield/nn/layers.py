@@ -27,8 +27,9 @@ projection))`` as in ``hflayers``, or ``layer(stored, state, projection)``; ``st
 its association row is 0 and it reads out 0 (the layer returns the output bias), on every path.
 
 The layers are plain :class:`torch.nn.Module` objects that run under ``torch.compile`` and
-``torch.jit.trace``; ``torch.jit.script`` is not supported (the update dispatches through the
-array-API core of :mod:`hopfield.modern`, which TorchScript cannot compile).
+``torch.jit.trace`` (deprecated by torch); ``torch.jit.script`` is not supported (the update
+dispatches through the array-API core of :mod:`hopfield.modern`, which TorchScript cannot
+compile).
 
 References
 ----------
