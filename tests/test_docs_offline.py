@@ -117,3 +117,19 @@ def test_instant_navigation_typesets_the_next_page(site_url, browser):
         assert errors == [] and external == []
     finally:
         page.close()
+
+
+def test_api_properties_render_compactly(site_url, browser):
+    page, external, errors = _load_offline(browser, site_url + "api/classical/")
+    try:
+        prop = page.locator("[id='hopfield.classical.HopfieldNetwork.n_neurons']")
+        assert prop.count() == 1
+        hidden = page.evaluate("""() => [...document.querySelectorAll('.doc-attribute > .doc-signature')]
+                                  .every(e => getComputedStyle(e).display === 'none')""")
+        assert hidden, "a property's repeated name is still shown as a signature block"
+        shown = page.evaluate("""() => [...document.querySelectorAll('.doc-function > .doc-signature')]
+                                 .some(e => getComputedStyle(e).display !== 'none')""")
+        assert shown, "function signatures must stay visible"
+        assert errors == [] and external == []
+    finally:
+        page.close()
