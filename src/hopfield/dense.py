@@ -72,8 +72,12 @@ def _rectified(x, n):
 
 
 def _d_rectified(x, n):
-    """:math:`F'(x) = n \\max(x, 0)^{n-1}` (ReP\\ :sub:`n-1` activation, ReLU for n = 2)."""
-    return n * np.maximum(np.asarray(x, dtype=np.float64), 0.0) ** (n - 1)
+    """:math:`F'(x) = n \\max(x, 0)^{n-1}` (ReP\\ :sub:`n-1` activation, ReLU for n = 2); for
+    n = 1 the step function, 0 for x <= 0 (not ``0**0 = 1``)."""
+    x = np.asarray(x, dtype=np.float64)
+    if n == 1:
+        return (x > 0).astype(np.float64)
+    return n * np.maximum(x, 0.0) ** (n - 1)
 
 
 def _exponential(x, beta):
