@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 import hopfield as hf
+from hopfield import cuts, human_memory, phasor
 from hopfield import lagrangian as lg
 from hopfield import optimize as opt
 
@@ -30,6 +31,8 @@ class Entry:
     fuzz: tuple[str, ...] = field(default=())
     #: arguments that are class labels, for which strings are valid values
     labels: frozenset = field(default=frozenset())
+    #: arguments whose domain includes complex numbers (Hermitian weights of the phasor network)
+    complex_ok: frozenset = field(default=frozenset())
 
     def arguments(self) -> tuple[str, ...]:
         return self.fuzz or tuple(self.kwargs)
@@ -68,6 +71,13 @@ def _bam():
 def _ham():
     return lg.HAM([lg.Layer(4, "identity"), lg.Layer(3, "softmax", tau=0.1)],
                   [lg.DenseSynapse(np.random.default_rng(0).normal(size=(3, 4)))])
+
+
+ZP = phasor.random(2, 12, 4, rng=0)
+
+
+def _phasor():
+    return hf.PhasorHopfieldNetwork(12, K=4).store(ZP)
 
 
 def _dam_clf():
@@ -268,6 +278,49 @@ def entries() -> list[Entry]:
         E("optimize.PottsMeanField", opt.PottsMeanField,
           dict(alpha=2.0, gamma=-0.8, t_start=0.9, cooling=0.998, saturation=0.95, max_sweeps=3000,
                noise=0.01)),
+        # rule objects
+        E("rules.Hebb", hf.rules.Hebb, dict(normalize="n", zero_diagonal=True)),
+        E("rules.Storkey", hf.rules.Storkey, dict(zero_diagonal=True)),
+        E("rules.PseudoInverse", hf.rules.PseudoInverse, dict(zero_diagonal=False)),
+        E("rules.MacKay", hf.rules.MacKay, dict(eta=0.01, alpha=0.01, n_iter=20)),
+        E("dynamics.Asynchronous", hf.dynamics.Asynchronous, dict(order="random")),
+        # phasor networks and cuts
+        E("PhasorHopfieldNetwork", lambda **k: hf.PhasorHopfieldNetwork(12, **k).store(ZP),
+          dict(K=4, rule="hebb")),
+        E("PhasorHopfieldNetwork.recall", lambda **k: _phasor().recall(**k),
+          dict(probes=ZP[0], update="async", max_sweeps=20, tol=1e-9, clamp=None, trace=False, rng=0)),
+        E("PhasorHopfieldNetwork.from_weights", hf.PhasorHopfieldNetwork.from_weights,
+          dict(weights=_phasor().weights, K=4)),
+        E("phasor.random", phasor.random, dict(n_patterns=2, n_neurons=6, K=4, rng=0)),
+        E("phasor.roots", phasor.roots, dict(K=4)),
+        E("phasor.csign", phasor.csign, dict(h=ZP[0] * 0.7, K=4)),
+        E("phasor.phase_noise", phasor.phase_noise, dict(z=ZP, sigma=0.1, K=4, rng=0)),
+        E("phasor.to_levels", phasor.to_levels, dict(z=ZP, K=4)),
+        E("phasor.from_levels", phasor.from_levels, dict(levels=[0, 1, 2, 3], K=4)),
+        E("cuts.pseudo_cut", cuts.pseudo_cut, dict(weights=W, states=S, thresholds=None)),
+        E("cuts.pseudo_cut_change", cuts.pseudo_cut_change, dict(weights=W, states=S, thresholds=None)),
+        E("cuts.energy_offset", cuts.energy_offset, dict(weights=W, thresholds=None),
+          complex_ok=frozenset({"weights"})),
+        # sequences and human memory
+        E("SequenceMemory.store", lambda **k: hf.SequenceMemory(16).store(**k),
+          dict(sequence=X, cyclic=True)),
+        E("SequenceMemory.replay", lambda **k: hf.SequenceMemory(16).store(X).replay(**k),
+          dict(cue=X[0], n_steps=None, max_steps=100, match=0.9, tie="keep")),
+        E("SequenceMemory.run_delayed", lambda **k: hf.SequenceMemory(16).store(X).run_delayed(**k),
+          dict(cue=X[0], lam=2.0, tau=2, n_sweeps=20, memory="delay", match=0.9, rng=0)),
+        E("PairedAssociativeMemory", hf.PairedAssociativeMemory, dict(n_a=8, n_b=8, auto=1.0, hetero=1.0)),
+        E("PairedAssociativeMemory.recall",
+          lambda **k: hf.PairedAssociativeMemory(8, 8).store(X[:, :8], X[:, 8:]).recall(**k),
+          dict(a=X[0, :8], update="sync", clamp_cue=True, max_sweeps=20, rng=0)),
+        E("human_memory.PairedAssociateModel", human_memory.PairedAssociateModel,
+          dict(n_item=8, n_context=8, p_learn=0.5, drift=0.1, rng=0)),
+        E("human_memory.paired_associate_experiment", human_memory.paired_associate_experiment,
+          dict(n_subjects=2, n_lists=1, pairs_per_list=2, max_repetitions=1, lags=(0,), n_item=8,
+               n_context=8, p_learn=0.5, drift=0.1, list_break=2, match=0.5, rng=0)),
+        # more Lagrangian pieces
+        E("lagrangian.separation_lagrangian", lg.separation_lagrangian, dict(F="rectified", n=3.0)),
+        E("lagrangian.ConvSynapse", lg.ConvSynapse,
+          dict(kernel=np.ones((1, 1, 2, 2)), in_shape=(1, 4, 4), stride=1, padding=0)),
         # files (hostile files for load: tests/test_load_hostile.py)
         E("save", hf.save, dict(model=hf.DenseAssociativeMemory(X), path=_SAVE_PATH)),
         # analysis

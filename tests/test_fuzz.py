@@ -36,13 +36,17 @@ TIMEOUT = 20.0
 #: sizes of a result: asking for 10**12 patterns may honestly end in numpy's "Unable to allocate"
 #: MemoryError (budgets, by contrast, must be refused or allocated as the run goes)
 #: results where NaN is a documented "not measured" marker, not a number presented as a result
-NAN_MARKERS = {"TSPResult": {"polished_length"}, "BasinRadii": {"success"}}
+NAN_MARKERS = {"TSPResult": {"polished_length"}, "BasinRadii": {"success"},
+               # a lag bin or repetition condition that no trial fell into, and its standard error
+               "PairedAssociateResult": {"accuracy_by_lag", "accuracy_by_lag_se",
+                                         "accuracy_by_repetition", "accuracy_by_repetition_se"}}
 #: functions documented to return NaN where no solution exists (above the critical load)
 NAN_RESULTS = frozenset({"analysis.rs_retrieval_overlap"})
 
 SIZE_ARGS = frozenset({"n_patterns", "n_neurons", "n_x", "n_y", "n_units", "n_samples", "n_chains",
                        "n_nodes", "n_starts", "trials", "replicas", "n_memories", "quantity",
-                       "input_size"})
+                       "input_size", "K", "n_a", "n_b", "n_item", "n_context", "pairs_per_list",
+                       "tau"})
 #: how the allocators refuse an impossible size (torch raises RuntimeError)
 _ALLOCATION = re.compile(r"array is too big|can't allocate memory|Storage size calculation overflowed")
 
@@ -77,11 +81,12 @@ def _kind(value) -> str:
     return "other"
 
 
-def hostile_values(arg: str, value) -> list[Hostile]:
+def hostile_values(arg: str, value, complex_ok=frozenset()) -> list[Hostile]:
     """Hostile replacements for ``value``, chosen by its kind."""
     H = Hostile
-    common = [H("complex", 1 + 1j, True), H("object", object(), True)]
     kind = _kind(value)
+    complex_domain = arg in complex_ok or (kind == "array" and np.iscomplexobj(value))
+    common = [H("complex", 1 + 1j, not complex_domain), H("object", object(), True)]
     if arg == "rng":
         return [*common, H("True", True, True), H("-1", -1, False), H("2.5", 2.5, True),
                 H("'0'", "0", True)]
@@ -102,14 +107,15 @@ def hostile_values(arg: str, value) -> list[Hostile]:
                 H("None", None, False)]
     if kind == "array":
         arr = np.asarray(value)
-        out = [*common, H("complex array", arr.astype(complex) + 1j, True),
+        is_complex = complex_domain  # phasor states and Hermitian weights: complex is their domain
+        out = [*common, H("complex array", arr.astype(complex) + 1j, not is_complex),
                H("string array", arr.astype(str), True), H("empty", arr[..., :0], False),
                H("scalar", 1.0, False), H("3-D", arr[None, None], False),
                H("ragged", [[1.0, 2.0], [3.0]], True), H("None", None, False)]
         if arr.size:
-            nan = arr.astype(float)
+            nan = arr.astype(complex if is_complex else float)
             nan.flat[0] = math.nan
-            inf = arr.astype(float)
+            inf = arr.astype(complex if is_complex else float)
             inf.flat[-1] = math.inf
             out += [H("NaN entry", nan, True), H("inf entry", inf, True),
                     H("truncated", arr[..., :-1], False), H("0.5 entries", arr * 0.5, False)]
@@ -193,7 +199,8 @@ def outcome(entry: Entry, arg: str, h: Hostile) -> str | None:
 
 
 ENTRIES = entries() + nn_entries()
-CASES = [(e, a, h) for e in ENTRIES for a in e.arguments() for h in hostile_values(a, e.kwargs[a])]
+CASES = [(e, a, h) for e in ENTRIES for a in e.arguments()
+         for h in hostile_values(a, e.kwargs[a], e.complex_ok)]
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)

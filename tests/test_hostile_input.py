@@ -341,3 +341,26 @@ def test_boltzmann_divergence_is_an_error_and_keeps_the_machine():
 
 def test_check_scalar_compares_float32_without_casting_bounds():
     assert v.check_scalar(np.float32(0.5), "t", max_val=1e100) == np.float32(0.5)
+
+
+def test_newer_models_check_flags_budgets_and_names():
+    from hopfield import human_memory, phasor
+
+    z = phasor.random(2, 6, 4, rng=0)
+    net = hf.PhasorHopfieldNetwork(6, K=4).store(z)
+    with pytest.raises(TypeError, match="`trace`"):
+        net.recall(z[0], trace="no")
+    with pytest.raises(TypeError, match="`probes`"):
+        net.recall(z[0].astype(str))  # numpy would parse the strings as complex numbers
+    with pytest.raises(TypeError, match="`cyclic`"):
+        hf.SequenceMemory(16).store(X, cyclic=1)
+    with pytest.raises(ValueError, match="budget"):
+        hf.SequenceMemory(16).store(X).run_delayed(X[0], n_sweeps=10**12)
+    with pytest.raises(TypeError, match="`clamp_cue`"):
+        hf.PairedAssociativeMemory(8, 8).store(X[:, :8], X[:, 8:]).recall(X[0, :8], clamp_cue="no")
+    with pytest.raises(ValueError, match="`order`"):
+        hf.dynamics.Asynchronous("bogus")
+    with pytest.raises(ValueError, match="`rng` == -1"):
+        human_memory.paired_associate_experiment(n_subjects=2, rng=-1)
+    with pytest.raises(ValueError, match="budget"):
+        human_memory.paired_associate_experiment(n_subjects=10**12)

@@ -39,7 +39,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_option, check_patterns, check_rng, check_scalar, check_states
+from ._validation import (
+    check_bool,
+    check_option,
+    check_patterns,
+    check_rng,
+    check_scalar,
+    check_states,
+)
 from .classical import HopfieldNetwork
 
 __all__ = ["PairRecall", "PairedAssociativeMemory"]
@@ -181,6 +188,7 @@ class PairedAssociativeMemory:
         if self._n_pairs == 0:
             raise ValueError("this memory holds no pairs yet: call `store(a, b)` before `recall`.")
         check_option(update, "update", ("sync", "async", "sequential"))
+        clamp_cue = check_bool(clamp_cue, "clamp_cue")
         if a is None and b is None:
             raise ValueError("give a cue: `a`, `b` or both.")
         na = self._na
@@ -196,7 +204,7 @@ class PairedAssociativeMemory:
             other = _sgn_plus(cue.astype(np.float64) @ block.T, _TIE_RTOL * np.abs(block).sum(axis=1))
             x = np.concatenate([cue, other] if a is not None else [other, cue], axis=1)
             clamp = np.zeros(x.shape[1], dtype=bool)
-            if clamp_cue:
+            if check_bool(clamp_cue, "clamp_cue"):
                 clamp[:na] = a is not None
                 clamp[na:] = a is None
         net = HopfieldNetwork.from_weights(self._w)

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_finite_array, check_states, check_thresholds, check_weights
+from ._validation import as_real_array, check_finite_array, check_states, check_thresholds, check_weights
 
 __all__ = ["energy_offset", "pseudo_cut", "pseudo_cut_change", "shadow_cut"]
 
@@ -114,8 +114,8 @@ def energy_offset(weights, thresholds=None) -> float:
     The same constant serves the pseudo-cut (real W, ±1 states) and the shadow-cut (Hermitian W,
     phasor states, no thresholds).
     """
-    w = check_finite_array(weights, "weights", ndim=2,
-                           dtype=np.complex128 if np.iscomplexobj(weights) else np.float64)
+    w = check_finite_array(weights, "weights", ndim=2, dtype=np.complex128 if np.iscomplexobj(
+        as_real_array(weights, "weights", allow_complex=True)) else np.float64)
     if w.shape[0] != w.shape[1]:
         raise ValueError(f"`weights` must be square (n_neurons, n_neurons); got shape {w.shape}.")
     theta = check_thresholds(thresholds, w.shape[0])

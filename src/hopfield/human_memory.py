@@ -67,7 +67,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_rng, check_scalar, check_states
+from ._validation import check_budget, check_rng, check_scalar, check_states
 from .classical import HopfieldNetwork
 
 __all__ = [
@@ -274,7 +274,7 @@ def paired_associate_experiment(
                             ("pairs_per_list", pairs_per_list, 2), ("max_repetitions", max_repetitions, 1),
                             ("n_item", n_item, 1), ("n_context", n_context, 0),
                             ("list_break", list_break, 0)):
-        check_scalar(value, name, numbers.Integral, min_val=lo)
+        check_budget(value, name, min_val=lo)  # each is work: bounded like every iteration budget
     if pairs_per_list % max_repetitions:
         raise ValueError(f"`pairs_per_list` ({pairs_per_list}) must be a multiple of `max_repetitions` "
                          f"({max_repetitions}) so that every repetition condition has as many pairs.")
@@ -304,6 +304,8 @@ def _seed_sequence(rng) -> np.random.SeedSequence:
     if isinstance(rng, np.random.Generator):
         return np.random.SeedSequence(int(rng.integers(2**63)))
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"`rng` == {rng}: a seed must be a non-negative integer.")
         return np.random.SeedSequence(rng)
     raise TypeError("`rng` must be None, an int seed, a SeedSequence or a Generator; "
                     f"got {type(rng).__name__}.")

@@ -46,7 +46,16 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_option, check_rng, check_scalar
+from ._validation import (
+    as_real_array,
+    check_bool,
+    check_budget,
+    check_finite_array,
+    check_option,
+    check_rng,
+    check_scalar,
+    check_trace_size,
+)
 from .classical import RecallResult, _clamp_mask
 from .dynamics.updates import _PARALLEL_MIN_BATCH, Coupling, RawRecall
 
@@ -108,7 +117,7 @@ def csign(h, K: int | None) -> np.ndarray:
     array([ 1.+0.j, -1.+0.j,  0.+1.j])
     """
     K = _check_k(K)
-    h = np.asarray(h, dtype=np.complex128)
+    h = check_finite_array(h, "h", dtype=np.complex128, allow_empty=True)
     if K is None:
         mag = np.abs(h)
         return np.where(mag > 0, h / np.where(mag > 0, mag, 1.0), 1.0 + 0j)
@@ -118,9 +127,9 @@ def csign(h, K: int | None) -> np.ndarray:
 def from_levels(levels, K: int) -> np.ndarray:
     """Integer levels 0..K-1 (e.g. grey levels) as phasors :math:`e^{2\\pi i k/K}`."""
     K = _check_k(K)
-    lev = np.asarray(levels)
+    lev = as_real_array(levels, "levels")
     if not np.issubdtype(lev.dtype, np.integer) or (lev.size and (lev.min() < 0 or lev.max() >= K)):
-        raise ValueError(f"`levels` must be integers in 0..{K - 1}; got dtype {lev.dtype}"
+        raise ValueError(f"`levels` must be integers in 0..{K - 1} (`K` = {K}); got dtype {lev.dtype}"
                          + (f", range [{lev.min()}, {lev.max()}]" if lev.size else "") + ".")
     return roots(K)[lev]
 
@@ -128,7 +137,7 @@ def from_levels(levels, K: int) -> np.ndarray:
 def to_levels(z, K: int) -> np.ndarray:
     """The level k of the root :math:`e^{2\\pi i k/K}` nearest in phase to each entry of ``z``."""
     K = _check_k(K)
-    a = np.mod(np.angle(np.asarray(z, dtype=np.complex128)), 2 * np.pi)
+    a = np.mod(np.angle(check_finite_array(z, "z", dtype=np.complex128, allow_empty=True)), 2 * np.pi)
     return np.mod(np.rint(a * K / (2 * np.pi)).astype(np.int64), K)
 
 
@@ -157,10 +166,7 @@ def phase_noise(z, sigma: float, K: int | None, *, rng=None) -> np.ndarray:
 def _check_phasors(x, name: str, n_neurons, K):
     """Unit-modulus states as a new complex128 (batch, N) array (snapped to the exact roots when
     K is given), and whether the input was one 1-D state."""
-    try:
-        arr = np.array(x, dtype=np.complex128, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"`{name}` must be a numeric array; got {type(x).__name__}: {exc}") from None
+    arr = check_finite_array(x, name, dtype=np.complex128, allow_empty=True)  # numbers, never strings
     single = arr.ndim == 1
     if single:
         arr = arr[None, :]
@@ -187,10 +193,7 @@ def _check_phasors(x, name: str, n_neurons, K):
 
 
 def _check_hermitian(w, name: str = "weights") -> np.ndarray:
-    try:
-        arr = np.array(w, dtype=np.complex128, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"`{name}` must be a numeric array; got {type(w).__name__}: {exc}") from None
+    arr = check_finite_array(w, name, dtype=np.complex128, allow_empty=True)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.shape[0] == 0:
         raise ValueError(f"`{name}` must be a non-empty square matrix; got shape {arr.shape}.")
     if not np.all(np.isfinite(arr)):
@@ -402,8 +405,11 @@ class PhasorHopfieldNetwork:
             raise ValueError("this network has no weights yet: call `store(patterns)` before `recall`, "
                              "or build it with `PhasorHopfieldNetwork.from_weights(W)`.")
         check_option(update, "update", _UPDATES)
-        check_scalar(max_sweeps, "max_sweeps", numbers.Integral, min_val=1)
+        check_budget(max_sweeps, "max_sweeps")
         check_scalar(tol, "tol", numbers.Real, min_val=0.0)
+        trace = check_bool(trace, "trace")
+        if trace:
+            check_trace_size(z.shape[0] * (max_sweeps + 1), "max_sweeps", " or the batch size")
         mask = _clamp_mask(clamp, z.shape)
         gen = check_rng(rng)
         field = self._field_function()

@@ -43,7 +43,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_option, check_patterns, check_rng, check_scalar, check_states
+from ._validation import (
+    check_bool,
+    check_budget,
+    check_option,
+    check_patterns,
+    check_rng,
+    check_scalar,
+    check_states,
+)
 from .classical import HopfieldNetwork
 from .dynamics.orbits import orbit
 
@@ -176,6 +184,7 @@ class SequenceMemory:
             raise ValueError(f"`sequence` must hold at least 2 patterns; got {x.shape[0]}.")
         n, offset, length = self.n_neurons, self._patterns.shape[0], x.shape[0]
         xf = x.astype(np.float64)
+        cyclic = check_bool(cyclic, "cyclic")
         successors = np.roll(xf, -1, axis=0) if cyclic else xf[1:]
         sources = xf if cyclic else xf[:-1]
         wa = successors.T @ sources / n
@@ -296,8 +305,8 @@ class SequenceMemory:
         if not single:
             raise ValueError(f"`cue` must be one 1-D state; got shape {np.shape(cue)}.")
         check_scalar(lam, "lam", numbers.Real, min_val=0.0)
-        check_scalar(tau, "tau", numbers.Integral, min_val=1)
-        check_scalar(n_sweeps, "n_sweeps", numbers.Integral, min_val=1)
+        check_budget(tau, "tau")
+        check_budget(n_sweeps, "n_sweeps")
         check_option(memory, "memory", _MEMORY)
         check_scalar(match, "match", numbers.Real, min_val=-1.0, max_val=1.0)
         gen = check_rng(rng)

@@ -83,7 +83,9 @@ class Asynchronous(AbstractUpdate):
     descends_energy = True
 
     def __init__(self, order: str = "random"):
-        self.order = order  # "random" or "fixed"; the Numba kernels are imported on first run
+        from .._validation import check_option
+
+        self.order = check_option(order, "order", ("random", "fixed"))  # kernels load on first run
 
     def run(self, coupling, theta, field, states, clamp, tie_code, betas, rng, track):
         batch = states.shape[0]

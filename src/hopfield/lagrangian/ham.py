@@ -199,6 +199,10 @@ class ConvSynapse(AbstractSynapse):
 
     def __init__(self, kernel, in_shape, *, stride=1, padding=0):
         self.kernel = as_array(kernel, "kernel", ndim=4)
+        if not isinstance(in_shape, tuple | list) or not all(
+                isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in in_shape):
+            raise TypeError(f"`in_shape` must be a tuple of ints (in_channels, height, width); "
+                            f"got {in_shape!r}.")
         in_shape = tuple(int(s) for s in in_shape)
         if len(in_shape) != 3:
             raise ValueError(f"`in_shape` must be (channels, height, width); got {in_shape}.")
