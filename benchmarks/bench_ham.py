@@ -337,6 +337,14 @@ def main(argv=None):
         print(f"- hamux not run: {why}")
     descended = bool(np.all(ref["inference"] < ref["initial"]))
     print(f"- energy fell over the {STEPS} steps for every batch element: {descended}")
+    if hamux is not None:
+        # issue 12 item 4: torch inference at least as fast as hamux; CPU time, since the machine
+        # may be shared (wall clock is printed above too)
+        print()
+        for op in ("inference", "inference_energy", "inference_general"):
+            r = med("torch", op, 1) / med("hamux", op, 1)
+            print(f"target {LABELS[op]}: hopfield torch <= hamux in CPU time: "
+                  f"{'MET' if r <= 1.0 else 'MISSED'} ({r:.2f}x hamux's CPU time)")
 
 
 if __name__ == "__main__":
