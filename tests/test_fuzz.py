@@ -209,6 +209,19 @@ def test_baseline_arguments_are_valid(entry):
     entry.call(**entry.kwargs)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _in_a_scratch_folder(tmp_path_factory):
+    """Hostile paths such as 'bogus' are written by `save`: keep them out of the working tree."""
+    import os
+
+    old = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("fuzz-cwd"))
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
 @pytest.fixture(scope="module")
 def compiled():
     """Run every entry point once so that Numba compiles its kernels before anything is timed."""
