@@ -237,6 +237,10 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1,
                     help="BLAS / OpenMP / torch threads per run (default 1: on a shared, "
                          "loaded machine extra threads spin against other processes)")
+    ap.add_argument("--rows", default=None,
+                    help="only these rows of the first table, e.g. 'torch:float32:retrieve,"
+                         "torch:float32:SDPA' (backend:dtype:implementation); the N-growth "
+                         "table is skipped")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -270,6 +274,10 @@ def main(argv=None):
             for impl in ("SDPA", "hopfield", "retrieve", "retrieve+energy", "hopfield array-API",
                          "hopfield chunked", "retrieve chunked", "naive"):
                 rows.append(("torch", dev, dtype, impl))
+    if args.rows:
+        keep = {tuple(r.split(":")) for r in args.rows.split(",")}
+        rows = [r for r in rows if (r[0], r[2], r[3]) in keep or (r[3] == "SDPA"
+                and any(k[0] == r[0] and k[1] == r[2] for k in keep))]
     sdpa = {}
     for lib, dev, dtype, impl in rows:
         r = _run({**base, "lib": lib, "device": dev, "impl": impl, "dtype": dtype, "n": n})
@@ -282,6 +290,10 @@ def main(argv=None):
         print(f"| {name} | {dtype} | {impl} | {r['time']:.3f} | {t_ratio} | {_fmt(r['rss_mb'])} | "
               f"{m_ratio} | {_fmt(r['trace_mb'])} | {r['err']:.1e} |", flush=True)
 
+    if args.rows:
+        end = os.getloadavg()
+        print(f"\nload average at the end {end[0]:.2f} / {end[1]:.2f} / {end[2]:.2f}")
+        return
     ns = (2_000, 20_000, 60_000) if args.quick else (10_000, 100_000, 300_000)
     print(f"\n## Memory as N grows (float32, {q} queries, d = {d}, chunk = {args.chunk})\n")
     print("| backend | implementation | " + " | ".join(f"N = {k}: time [s] / RSS Δ [MiB]"

@@ -428,6 +428,17 @@ def test_bad_beta(beta):
         ModernHopfieldNetwork(np.eye(3), beta="1")
 
 
+def test_finite_check_accepts_finite_entries_whose_sum_overflows():
+    """The cheap finiteness test (the sum) falls back to the entrywise test on overflow."""
+    x = np.full((3, 2), 3e38, dtype=np.float32)
+    net = ModernHopfieldNetwork(x, beta=1e-38)
+    assert net.n_patterns == 3
+    with pytest.raises(ValueError, match="NaN"):
+        ModernHopfieldNetwork(np.array([[1.0, np.nan], [np.inf, -np.inf]]))
+    with pytest.raises(ValueError, match="inf"):
+        net.update(np.array([np.inf, 1.0], dtype=np.float32))
+
+
 def test_bad_queries_and_options():
     net = ModernHopfieldNetwork(np.eye(3))
     with pytest.raises(ValueError, match="dimension 4"):
