@@ -208,7 +208,7 @@ def _iterate(xi, step, n_steps: int, tol, xp, *, check_every=None):
     return xi, counts, converged
 
 
-def _move_norms(new, old, xp, block: int = 256):
+def _move_norms(new, old, xp, block: int = 32):
     """‖new − old‖ per row (last axis), ``block`` rows at a time (no (batch, d) temporary)."""
     n = new.shape[0]
     if n <= block:
