@@ -561,7 +561,8 @@ class ModernHopfieldNetwork:
         self._x = x
         self._xp = xp
         self._beta = float(beta)
-        self._max_norm = None
+        # M once, here: retrieve's default tol needs it and a first call should not pay for it
+        self._max_norm = math.sqrt(aa.to_scalar(xp.max(_sq_norms(x, xp))))
 
     # ------------------------------------------------------------------ properties
     @property
@@ -587,10 +588,6 @@ class ModernHopfieldNetwork:
     @property
     def max_norm(self) -> float:
         """:math:`M = \\max_i \\|x_i\\|` (computed once; the patterns must not change)."""
-        if self._max_norm is None:
-            xp = self._xp
-            sq = _sq_norms(self._x, xp)
-            self._max_norm = math.sqrt(aa.to_scalar(xp.max(sq)))
         return self._max_norm
 
     def __repr__(self) -> str:
