@@ -1,6 +1,6 @@
 r"""Numba kernels for the asynchronous dynamics of the dense associative memory.
 
-The decision for neuron :math:`i` (Krotov & Hopfield 2016, THEORY.md §7) is the sign of
+The decision for neuron :math:`i` (Krotov & Hopfield 2016, Theory reference §7) is the sign of
 
 .. math::
     \Delta_i = \sum_\mu \big[F(\xi_i^\mu + a_\mu) - F(-\xi_i^\mu + a_\mu)\big],

@@ -25,7 +25,7 @@ with the cue clamped by default.
 
 References
 ----------
-THEORY.md §12 (docs/theory.md).
+Theory reference §12 (docs/theory.md).
 D. S. Rizzuto & M. J. Kahana, "An autoassociative neural network model of paired-associate
 learning", Neural Computation 13:2075–2092 (2001).
 B. Kosko, "Bidirectional associative memories", IEEE Trans. SMC 18:49–60 (1988).

@@ -4,7 +4,7 @@
           H(s) = -\\sum_{i<j} J_{ij} s_i s_j - \\sum_i h_i s_i, \\qquad s \\in \\{-1, +1\\}^N .
 
 Its Gibbs sampler is the Glauber dynamics of the Hopfield network with :math:`W = J`,
-:math:`\\theta = -h` at temperature 1 (THEORY.md §4: "The Boltzmann Machine uses a Hopfield net with
+:math:`\\theta = -h` at temperature 1 (Theory reference §4: "The Boltzmann Machine uses a Hopfield net with
 stochastic update to simulate a non-zero temperature"). Maximum likelihood matches moments:
 
 .. math:: \\frac{\\partial \\log L}{\\partial J_{ij}} = \\langle s_is_j\\rangle_{\\rm data}
@@ -81,7 +81,7 @@ class BoltzmannMachine:
 
     References
     ----------
-    Ackley, Hinton & Sejnowski, Cognitive Science 9:147 (1985); THEORY.md §4.
+    Ackley, Hinton & Sejnowski, Cognitive Science 9:147 (1985); Theory reference §4.
 
     Examples
     --------

@@ -6,7 +6,7 @@ States are ±1 (``states="bipolar"``) or 0/1 (``states="binary"``). The energy i
 
 and a neuron updates to the sign of its local field :math:`h_i = \\sum_j w_{ij} s_j - \\theta_i`
 (on a tie, :math:`h_i = 0`, it keeps its state by default: Hopfield's eq. 1 uses strict
-inequalities). A binary network is the exact image of a bipolar one (THEORY.md §1):
+inequalities). A binary network is the exact image of a bipolar one (Theory reference §1):
 
 .. math:: W' = 2W, \\qquad \\theta'_i = \\theta_i + \\sum_j w_{ij},
           \\qquad E_{\\pm}(s) = 2E_{01}(V) - \\tfrac12\\sum_{ij} w_{ij} - \\sum_i \\theta_i,
@@ -455,7 +455,7 @@ class HopfieldNetwork:
             :math:`P(s_i = +1) = 1/(1 + e^{-2 (h_i - w_{ii} s_i) / T})`, the conditional law of
             :math:`s_i` given the others (a self-coupling is a constant in E and drops out;
             bipolar units; a binary network at its own temperature T' runs the bipolar dynamics
-            at T = 2T', THEORY.md §4; synchronous updates have their own stationary law, see
+            at T = 2T', Theory reference §4; synchronous updates have their own stationary law, see
             :mod:`hopfield.dynamics.updates`); or one
             temperature per sweep (an annealing schedule, see :func:`hopfield.dynamics.anneal`).
             A probe converges only in a zero-temperature sweep.

@@ -28,7 +28,7 @@ Two more dynamics share the same fixed points :math:`u = R(WV + I)` (lecture see
 References
 ----------
 J. J. Hopfield, PNAS 81:3088 (1984); Scholarpedia "Hopfield network"; D. Krotov & J. J. Hopfield,
-ICLR 2021 (arXiv 2008.06996) App. B; THEORY.md §5.
+ICLR 2021 (arXiv 2008.06996) App. B; Theory reference §5.
 """
 
 from __future__ import annotations

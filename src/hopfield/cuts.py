@@ -34,7 +34,7 @@ ours, fixed so that K = 2 gives Bruck's pseudo-cut; the identity with E is what 
 
 References
 ----------
-THEORY.md §12 (docs/theory.md).
+Theory reference §12 (docs/theory.md).
 J. Bruck, "On the convergence properties of the Hopfield model", Proc. IEEE 78:1579–1585 (1990).
 Z. Uykan, "On the working principle of the Hopfield neural networks and its equivalence to the
 GADIA in optimization", IEEE TNNLS 31:3294–3304 (2020).

@@ -13,7 +13,7 @@ the energy difference between switching neuron α on and leaving it off is the n
     - F\big(\xi^\mu_v\cdot v - \textstyle\sum_\gamma\xi^\mu_\gamma\big)\Big)\Big].
 
 With the classification neurons at :math:`-\varepsilon` and :math:`\beta = 1/(2\varepsilon)` this
-becomes, as :math:`\varepsilon \to 0`, the dual feed-forward network (``form="dual"``, THEORY.md §7
+becomes, as :math:`\varepsilon \to 0`, the dual feed-forward network (``form="dual"``, Theory reference §7
 "Duality")
 
 .. math:: c_\alpha = \tanh\Big[\beta\sum_\mu \xi^\mu_\alpha\, f(\xi^\mu_v\cdot v)\Big],

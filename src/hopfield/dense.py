@@ -7,7 +7,7 @@ Bipolar neurons :math:`\sigma \in \{-1, +1\}^N` and K memories :math:`\xi^\mu` (
 
 for a separation function F: the polynomial :math:`F(x) = x^n`, the rectified polynomial
 :math:`F(x) = \max(x, 0)^n` (ReP\ :sub:`n`), the exponential :math:`F(x) = e^{\beta x}`, or any
-user function. A neuron updates to the state of lower energy (THEORY.md §7):
+user function. A neuron updates to the state of lower energy (Theory reference §7):
 
 .. math::
     \sigma_i \leftarrow \mathrm{Sign}\Big[\sum_\mu \Big(F\big(\xi_i^\mu + \textstyle\sum_{j\ne i}
@@ -184,7 +184,7 @@ def error_probability(n_neurons, n_patterns, n):
 
     References
     ----------
-    Krotov & Hopfield, NeurIPS 2016 (arXiv 1606.01164), App. B; THEORY.md §7.
+    Krotov & Hopfield, NeurIPS 2016 (arXiv 1606.01164), App. B; Theory reference §7.
     """
     _check_n_power(n_neurons, n)
     check_scalar(n_patterns, "n_patterns", numbers.Real, min_val=0, include_min=False)
@@ -202,7 +202,7 @@ def capacity_no_errors(n_neurons, n):
 
     References
     ----------
-    Krotov & Hopfield, NeurIPS 2016 (arXiv 1606.01164), App. B; THEORY.md §7.
+    Krotov & Hopfield, NeurIPS 2016 (arXiv 1606.01164), App. B; Theory reference §7.
     """
     _check_n_power(n_neurons, n)
     return float(n_neurons) ** (n - 1) / (2.0 * double_factorial(2 * n - 3) * math.log(n_neurons))
@@ -242,7 +242,7 @@ class DenseAssociativeMemory:
     ----------
     D. Krotov and J. J. Hopfield, "Dense associative memory for pattern recognition",
     NeurIPS 2016 (arXiv 1606.01164); M. Demircigil et al., J. Stat. Phys. 168:288 (2017);
-    THEORY.md §7.
+    Theory reference §7.
 
     Examples
     --------

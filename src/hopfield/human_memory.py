@@ -49,7 +49,7 @@ data, which this module does not attempt. What it reproduces is the qualitative 
 
 References
 ----------
-THEORY.md §12 (docs/theory.md).
+Theory reference §12 (docs/theory.md).
 D. S. Rizzuto & M. J. Kahana, "An autoassociative neural network model of paired-associate
 learning", Neural Computation 13:2075–2092 (2001).
 S. M. Polyn & M. J. Kahana, "Memory search and the neural representation of context", Trends in

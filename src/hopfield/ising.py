@@ -4,7 +4,7 @@
 
 equals the Hopfield energy :math:`E(s) = -\\tfrac12\\sum_{ij} w_{ij}s_is_j + \\sum_i\\theta_is_i` with
 :math:`J_{ij} = w_{ij}` (the symmetric part, :math:`i \\ne j`), :math:`h_i = -\\theta_i` and the
-constant :math:`c = -\\tfrac12\\sum_i w_{ii}` (THEORY.md §4). "This case is isomorphic with an Ising
+constant :math:`c = -\\tfrac12\\sum_i w_{ii}` (Theory reference §4). "This case is isomorphic with an Ising
 model. :math:`T_{ij}` provides the role of the exchange coupling" (Hopfield 1982). The Glauber
 dynamics of the network at temperature :math:`T` samples :math:`e^{-H/T}`.
 
@@ -47,7 +47,7 @@ def to_ising(net) -> tuple[np.ndarray, np.ndarray, float]:
 
     References
     ----------
-    THEORY.md §4; J. J. Hopfield, PNAS 79:2554 (1982).
+    Theory reference §4; J. J. Hopfield, PNAS 79:2554 (1982).
 
     Examples
     --------
@@ -70,7 +70,7 @@ def to_ising(net) -> tuple[np.ndarray, np.ndarray, float]:
     offset = -0.5 * float(np.trace(w))
     h = -theta
     if net.is_binary:
-        # E01 = (E± + ½ Σ w + Σ θ) / 2 (THEORY.md §1)
+        # E01 = (E± + ½ Σ w + Σ θ) / 2 (Theory reference §1)
         j, h = j / 2.0, h / 2.0
         offset = (offset + 0.5 * float(w.sum()) + float(theta.sum())) / 2.0
     return j, h, offset
@@ -132,7 +132,7 @@ def bipolar_temperature(binary_temperature: float) -> float:
     """Temperature of the ±1 network equivalent to a 0/1 network at ``binary_temperature``: ×2.
 
     With :math:`W' = 2W` the 0/1 energy gap of a unit is :math:`h_i` while the ±1 gap is
-    :math:`2h_i`, so :math:`T = 2T'` (THEORY.md §4 temperature trap).
+    :math:`2h_i`, so :math:`T = 2T'` (Theory reference §4 temperature trap).
     """
     check_scalar(binary_temperature, "binary_temperature", numbers.Real, min_val=0.0)
     return 2.0 * float(binary_temperature)

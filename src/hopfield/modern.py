@@ -28,7 +28,7 @@ scores ``(..., q, n)`` (e.g. one β per head, shape ``(heads, 1, 1)``); they ass
 References
 ----------
 H. Ramsauer et al., "Hopfield Networks is All You Need", ICLR 2021 (arXiv 2008.02217):
-eqs. 2, 3, 5, 10, Lemma A1, Theorems 1-5. THEORY.md §8.
+eqs. 2, 3, 5, 10, Lemma A1, Theorems 1-5. Theory reference §8.
 """
 
 from __future__ import annotations
@@ -347,7 +347,7 @@ def capacity_bound(dim: int, *, beta: float = 1.0, K: float = 1.0, p: float = 0.
 
     References
     ----------
-    Ramsauer et al., ICLR 2021, Theorem 3 (THEORY.md §8).
+    Ramsauer et al., ICLR 2021, Theorem 3 (Theory reference §8).
 
     Examples
     --------
@@ -537,7 +537,7 @@ class ModernHopfieldNetwork:
     References
     ----------
     H. Ramsauer et al., ICLR 2021 (arXiv 2008.02217), eqs. 2, 3, 5; Lemma A1; Theorems 1-5.
-    THEORY.md §8.
+    Theory reference §8.
 
     Examples
     --------

@@ -2,7 +2,7 @@
 
 Patterns are rows: an array of shape ``(n_patterns, n_neurons)`` with entries ±1 (int8). The overlap
 of a state :math:`s` with a pattern :math:`\\xi` is :math:`m = \\frac{1}{N}\\sum_i \\xi_i s_i` and the
-binary form of a bipolar state is :math:`V = (s + 1)/2` (THEORY.md §0).
+binary form of a bipolar state is :math:`V = (s + 1)/2` (Theory reference §0).
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ The energy is also a cut: see :func:`hopfield.cuts.shadow_cut` (Uykan 2021).
 
 References
 ----------
-THEORY.md §12 (docs/theory.md).
+Theory reference §12 (docs/theory.md).
 A. J. Noest, "Discrete-state phasor neural networks", Phys. Rev. A 38:2196 (1988).
 S. Jankowski, A. Lozowski & J. M. Zurada, "Complex-valued multistate neural associative memory",
 IEEE Trans. Neural Networks 7:1491–1496 (1996).

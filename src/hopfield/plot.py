@@ -178,7 +178,7 @@ def capacity_figure(curves, *, path=None):
 
     References
     ----------
-    THEORY.md §2.1–§2.3.
+    Theory reference §2.1–§2.3.
     """
     from .analysis import ags_capacity, mceliece_capacity, storkey_capacity
 

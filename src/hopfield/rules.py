@@ -3,7 +3,7 @@
 Each rule is a plain function ``patterns -> weights`` (``hebb``, ``storkey``, ``pseudoinverse``,
 ``mackay``) and, for :class:`~hopfield.HopfieldNetwork`, a small rule object that knows whether it
 can store new patterns incrementally. Weights are float64 ``(n_neurons, n_neurons)`` matrices for
-±1 states; thresholds are zero. See THEORY.md §1–§2.
+±1 states; thresholds are zero. See Theory reference §1–§2.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def storkey(patterns, *, zero_diagonal: bool = True) -> np.ndarray:
         \\qquad h_{ij}^\\nu = \\sum_{k \\ne i, j} w_{ik}^{\\nu-1} \\xi_k^\\nu .
 
     The rule as written produces non-zero self-couplings :math:`w_{ii}`, which inflate stability far
-    beyond the rule's capacity :math:`N/\\sqrt{2 \\ln N}`; by default they are zeroed (THEORY.md §2.3).
+    beyond the rule's capacity :math:`N/\\sqrt{2 \\ln N}`; by default they are zeroed (Theory reference §2.3).
     The diagonal never enters :math:`h_{ij}` for :math:`i \\ne j`, so zeroing it loses nothing of the
     off-diagonal weights and incremental storage stays exact.
 

@@ -27,7 +27,7 @@ single-neuron updates); :math:`\bar s` is held fixed within a sweep.
 
 References
 ----------
-THEORY.md §12 (docs/theory.md).
+Theory reference §12 (docs/theory.md).
 S. Amari, "Learning patterns and pattern sequences by self-organizing nets of threshold elements",
 IEEE Trans. Computers C-21:1197–1206 (1972).
 H. Sompolinsky & I. Kanter, "Temporal association in asymmetric neural networks", Phys. Rev.

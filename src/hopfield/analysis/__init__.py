@@ -1,5 +1,5 @@
 """Memory science for the classical network: theory formulas, capacity curves, spurious states,
-basins of attraction and equilibrium sampling (THEORY.md §2–§4)."""
+basins of attraction and equilibrium sampling (Theory reference §2–§4)."""
 
 from .basins import BasinRadii, Survey, basin_radius, random_start_survey
 from .capacity import CapacityCurve, InProcessExecutor, capacity_curve

@@ -3,7 +3,7 @@
 Hopfield (1982) reports, for N = 30 neurons and n = 5 memories, that about 85% of random starts
 end in assigned memories (including negations), 10% in meaningless stable states and 5% near
 memories, and that probes within Hamming distance 5 reach the nearest memory more than 90% of the
-time (THEORY.md §1). :func:`basin_radius` and :func:`random_start_survey` measure both quantities
+time (Theory reference §1). :func:`basin_radius` and :func:`random_start_survey` measure both quantities
 for a given network; they do not reproduce the paper's figures by themselves: with the ±1 Hebb
 network and zero thresholds (not Hopfield's 0/1 network), 5 random patterns on 30 neurons exceed
 the capacity, and the share of random starts that end on a memory varies widely between networks.
@@ -93,7 +93,7 @@ def basin_radius(
 
     References
     ----------
-    THEORY.md §1 (Hopfield 1982), §2.4 (Kanter & Sompolinsky 1987: the pseudo-inverse radius
+    Theory reference §1 (Hopfield 1982), §2.4 (Kanter & Sompolinsky 1987: the pseudo-inverse radius
     shrinks to 0 as α → 1).
     """
     _check_net(net)
@@ -199,7 +199,7 @@ def random_start_survey(
 
     References
     ----------
-    THEORY.md §1: J. J. Hopfield, PNAS 79:2554 (1982) (N = 30, n = 5: ~85% memories incl.
+    Theory reference §1: J. J. Hopfield, PNAS 79:2554 (1982) (N = 30, n = 5: ~85% memories incl.
     negations, 10% meaningless stable states, 5% near memories).
     """
     _check_net(net)

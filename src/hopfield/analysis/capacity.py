@@ -328,7 +328,7 @@ def capacity_curve(
     of trials in which every pattern is, tests "every memory is stable" (w.h.p. below
     :math:`N/(4\\ln N)`). The bit-error rate from the stored
     pattern measures the Amit–Gutfreund–Sompolinsky transition: about 1.6% wrong bits just below
-    :math:`\\alpha_c = 0.138`, collapse above (THEORY.md §2.1–§2.2).
+    :math:`\\alpha_c = 0.138`, collapse above (Theory reference §2.1–§2.2).
 
     References
     ----------

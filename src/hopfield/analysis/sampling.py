@@ -3,7 +3,7 @@
 Glauber (heat-bath) updates at temperature :math:`T` — pick a neuron, set :math:`s_i = +1` with
 probability :math:`1/(1 + e^{-2\\beta (h_i - w_{ii} s_i)})`, its conditional law (a self-coupling
 is a constant in E and drops out) — leave the Boltzmann distribution
-:math:`P(s) \\propto e^{-\\beta E(s)}` stationary (THEORY.md §4). A 0/1 network is sampled at its
+:math:`P(s) \\propto e^{-\\beta E(s)}` stationary (Theory reference §4). A 0/1 network is sampled at its
 own temperature :math:`T'`, i.e. :math:`P(V) \\propto e^{-E_{01}(V)/T'}` (the bipolar dynamics at
 :math:`2T'`).
 """
@@ -51,7 +51,7 @@ def boltzmann_distribution(net, temperature: float) -> tuple[np.ndarray, np.ndar
 
     References
     ----------
-    THEORY.md §4.
+    Theory reference §4.
     """
     _check_net(net)
     check_scalar(temperature, "temperature", numbers.Real, min_val=0.0, include_min=False)
@@ -116,7 +116,7 @@ def sample(
 
     References
     ----------
-    THEORY.md §4 (Glauber dynamics; Scholarpedia "Hopfield network").
+    Theory reference §4 (Glauber dynamics; Scholarpedia "Hopfield network").
     """
     _check_net(net)
     check_budget(n_samples, "n_samples")
@@ -206,7 +206,7 @@ def equilibrium_overlap(
 
     References
     ----------
-    THEORY.md §4 (Mattis case, mean-field equation).
+    Theory reference §4 (Mattis case, mean-field equation).
     """
     _check_net(net)
     check_option(start, "start", ("pattern", "random"))

@@ -4,7 +4,7 @@ At zero thresholds :math:`E(-s) = E(s)`, so every stored :math:`\\xi^\\mu` comes
 :math:`-\\xi^\\mu`. For :math:`\\alpha \\to 0` the symmetric odd mixtures
 :math:`\\mathrm{sgn}(\\pm\\xi^{\\mu_1} \\pm \\dots \\pm \\xi^{\\mu_k})` are also fixed points, with overlap
 :math:`m_k = 2^{1-k}\\binom{k-1}{(k-1)/2}` with each component and energy per neuron
-:math:`-\\tfrac k2 m_k^2` for the 1/N Hebb rule (THEORY.md §3).
+:math:`-\\tfrac k2 m_k^2` for the 1/N Hebb rule (Theory reference §3).
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def classify(states, patterns, *, max_order: int = 7, tol: float = 0.0) -> Class
 
     References
     ----------
-    THEORY.md §3 (Hopfield 1982; Amit, Gutfreund & Sompolinsky, PRA 32:1007 (1985)).
+    Theory reference §3 (Hopfield 1982; Amit, Gutfreund & Sompolinsky, PRA 32:1007 (1985)).
     """
     x = check_patterns(patterns, "patterns")
     s, _ = check_states(states, "states")
@@ -252,7 +252,7 @@ class MixtureTable(SummaryRepr):
 
 
 def mixture_table(net, orders=(1, 3, 5, 7), *, max_per_order: int = 64, rng=None) -> MixtureTable:
-    """Check the symmetric mixtures of a network's stored patterns against THEORY.md §3.
+    """Check the symmetric mixtures of a network's stored patterns against Theory reference §3.
 
     Parameters
     ----------
@@ -270,7 +270,7 @@ def mixture_table(net, orders=(1, 3, 5, 7), *, max_per_order: int = 64, rng=None
 
     References
     ----------
-    THEORY.md §3.
+    Theory reference §3.
     """
     from ..classical import HopfieldNetwork
 

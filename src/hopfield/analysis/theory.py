@@ -1,6 +1,6 @@
 """Closed forms and mean-field equations of the classical network's capacity and phases.
 
-Every function cites the THEORY.md section and the paper it comes from. Loads are
+Every function cites the the Theory reference (docs) section and the paper it comes from. Loads are
 :math:`\\alpha = p/N`; Hebb weights are the zero-diagonal :math:`1/N` rule (so :math:`T_c = 1`).
 """
 
@@ -81,7 +81,7 @@ def ags_capacity() -> RSCapacity:
 
     References
     ----------
-    THEORY.md §2.1: Amit, Gutfreund & Sompolinsky, PRL 55:1530 (1985), Ann. Phys. 173:30 (1987);
+    Theory reference §2.1: Amit, Gutfreund & Sompolinsky, PRL 55:1530 (1985), Ann. Phys. 173:30 (1987);
     RS value 0.137906 quoted by Stojnic, arXiv 2403.01907 (2024).
 
     Examples
@@ -106,7 +106,7 @@ def rs_retrieval_overlap(alpha: float) -> float:
 
     References
     ----------
-    THEORY.md §2.1 (Amit, Gutfreund & Sompolinsky 1987).
+    Theory reference §2.1 (Amit, Gutfreund & Sompolinsky 1987).
     """
     check_scalar(alpha, "alpha", numbers.Real, min_val=0.0)
     if alpha == 0:
@@ -224,7 +224,7 @@ def rs_finite_temperature(alpha: float, temperature: float, *, m0: float = 1.0,
 
     References
     ----------
-    THEORY.md §2.1 (Amit, Gutfreund & Sompolinsky, Ann. Phys. 173:30 (1987); equations marked
+    Theory reference §2.1 (Amit, Gutfreund & Sompolinsky, Ann. Phys. 173:30 (1987); equations marked
     [U]: transcribed, consistent with :math:`T_g = 1 + \\sqrt\\alpha`, §3, and with the T = 0 limit).
 
     Examples
@@ -264,7 +264,8 @@ def mattis_overlap(temperature: float) -> float:
 
     References
     ----------
-    THEORY.md §4 (finite p mean field, :math:`m_\\mu = \\langle\\xi^\\mu\\tanh(\\beta\\xi\\cdot m)\\rangle`).
+    Theory reference §4 (finite p mean field,
+    :math:`m_\\mu = \\langle\\xi^\\mu\\tanh(\\beta\\xi\\cdot m)\\rangle`).
 
     Examples
     --------
@@ -282,7 +283,7 @@ def mattis_overlap(temperature: float) -> float:
 
 
 def spin_glass_temperature(alpha: float) -> float:
-    """Paramagnet → spin-glass temperature :math:`T_g = 1 + \\sqrt\\alpha` (THEORY.md §3, [N])."""
+    """Paramagnet → spin-glass temperature :math:`T_g = 1 + \\sqrt\\alpha` (Theory reference §3, [N])."""
     check_scalar(alpha, "alpha", numbers.Real, min_val=0.0)
     return 1.0 + math.sqrt(alpha)
 
@@ -297,7 +298,7 @@ def mceliece_capacity(n_neurons, *, all_patterns: bool = False) -> float:
 
     References
     ----------
-    THEORY.md §2.2: McEliece, Posner, Rodemich & Venkatesh, IEEE Trans. IT 33:461 (1987).
+    Theory reference §2.2: McEliece, Posner, Rodemich & Venkatesh, IEEE Trans. IT 33:461 (1987).
 
     Examples
     --------
@@ -316,7 +317,7 @@ def storkey_capacity(n_neurons) -> float:
 
     References
     ----------
-    THEORY.md §2.3: A. Storkey, ICANN'97, 451–456 (1997) (capacity as stated on Storkey's homepage).
+    Theory reference §2.3: A. Storkey, ICANN'97, 451–456 (1997) (capacity as stated on Storkey's homepage).
     """
     n = _check_n(n_neurons)
     return n / math.sqrt(2.0 * math.log(n))
@@ -342,7 +343,7 @@ def one_step_error_rate(n_neurons, n_patterns):
 
     References
     ----------
-    THEORY.md §1–§2 (Hopfield 1982 signal-to-noise argument; Hertz, Krogh & Palmer ch. 2).
+    Theory reference §1–§2 (Hopfield 1982 signal-to-noise argument; Hertz, Krogh & Palmer ch. 2).
     """
     n = check_finite_array(n_neurons, "n_neurons")
     p = check_finite_array(n_patterns, "n_patterns")
@@ -367,7 +368,7 @@ def hopfield1982_error_rate(n_neurons, n_memories) -> float:
 
     References
     ----------
-    THEORY.md §1: J. J. Hopfield, PNAS 79:2554 (1982), eq. 10.
+    Theory reference §1: J. J. Hopfield, PNAS 79:2554 (1982), eq. 10.
 
     Examples
     --------
@@ -391,7 +392,7 @@ def mixture_overlap(k: int) -> float:
 
     References
     ----------
-    THEORY.md §3 (Amit, Gutfreund & Sompolinsky, PRA 32:1007 (1985); values [N]).
+    Theory reference §3 (Amit, Gutfreund & Sompolinsky, PRA 32:1007 (1985); values [N]).
     """
     k = _check_odd(k)
     return float(Fraction(math.comb(k - 1, (k - 1) // 2), 2 ** (k - 1)))
@@ -404,7 +405,7 @@ def mixture_energy(k: int) -> float:
 
     References
     ----------
-    THEORY.md §3.
+    Theory reference §3.
     """
     return -0.5 * _check_odd(k) * mixture_overlap(k) ** 2
 

@@ -6,7 +6,7 @@ an explicit tie rule) or at temperature :math:`T` with Glauber (heat-bath) updat
 
 .. math:: P(s_i=+1) = \frac{1}{1+e^{-2\tilde h_i/T}}, \qquad \tilde h_i = h_i - w_{ii}s_i,
 
-the conditional Boltzmann law of :math:`s_i` given the other neurons (THEORY.md §1, §4). The
+the conditional Boltzmann law of :math:`s_i` given the other neurons (Theory reference §1, §4). The
 self-coupling drops out because :math:`s_i^2 = 1` makes it a constant in E; at T = 0 the sign
 rule keeps it (a positive :math:`w_{ii}` stabilises the current state).
 

@@ -7,7 +7,7 @@
 - :mod:`.integrate` — Euler, adaptive Heun–Euler and SciPy integrators with fixed-point stopping.
 
 Everything accepts NumPy arrays or torch tensors (torch is imported only when a tensor is given).
-See THEORY.md §9–§10.
+See Theory reference §9–§10.
 """
 
 

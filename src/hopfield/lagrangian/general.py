@@ -26,7 +26,7 @@ The layered HAM (:class:`~hopfield.lagrangian.HAM`) is the special case of a blo
 
 References
 ----------
-Krotov, "Hierarchical associative memory", arXiv 2107.06446 (2021) — THEORY.md §10.
+Krotov, "Hierarchical associative memory", arXiv 2107.06446 (2021) — Theory reference §10.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class GeneralNetwork:
 
     References
     ----------
-    Krotov (2021) — THEORY.md §10.
+    Krotov (2021) — Theory reference §10.
     """
 
     def __init__(self, weights, lagrangians, *, tau=1.0, bias=None):

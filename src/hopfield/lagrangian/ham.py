@@ -22,7 +22,7 @@ the descent argument holds for clamping whole layers and any neurons of elementw
 
 References
 ----------
-Krotov, "Hierarchical associative memory", arXiv 2107.06446 (2021) — THEORY.md §10;
+Krotov, "Hierarchical associative memory", arXiv 2107.06446 (2021) — Theory reference §10;
 Hoover et al., ``hamux`` (``hamux/core.py``: energy of layers plus synapses, activations as
 Lagrangian gradients).
 """
@@ -276,7 +276,7 @@ class HAM:
         The layers, in order.
     synapses : sequence of AbstractSynapse
         Synapses; with ``edges=None`` synapse ``k`` joins layer ``k`` (pre) to layer ``k + 1``
-        (post), so ``len(synapses) == len(layers) - 1`` (the layered HAM of THEORY.md §10).
+        (post), so ``len(synapses) == len(layers) - 1`` (the layered HAM of Theory reference §10).
     edges : sequence of (int, int), optional
         ``(pre, post)`` layer indices of each synapse, for other graphs (no self-loops).
 
@@ -292,7 +292,7 @@ class HAM:
 
     References
     ----------
-    Krotov (2021) — THEORY.md §10.
+    Krotov (2021) — Theory reference §10.
     """
 
     def __init__(self, layers: Sequence[Layer], synapses: Sequence[AbstractSynapse], *,
@@ -547,7 +547,7 @@ class HAM:
         return finish_run(res, self._activations, single)
 
     def to_general(self) -> GeneralNetwork:
-        """The equivalent fully connected network with block weights (THEORY.md §10).
+        """The equivalent fully connected network with block weights (Theory reference §10).
 
         Every synapse is materialised as a matrix (a convolution by applying it to the identity),
         placed in the blocks ``W[post, pre]`` and ``W[pre, post] = W[post, pre]ᵀ``. NumPy only.

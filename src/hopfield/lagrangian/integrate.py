@@ -23,7 +23,7 @@ classes of :mod:`hopfield.lagrangian` pass such systems).
 
 References
 ----------
-THEORY.md §9–§10 (the dynamics). Hairer, Nørsett & Wanner, *Solving ODEs I*, §II.4 (step-size
+Theory reference §9–§10 (the dynamics). Hairer, Nørsett & Wanner, *Solving ODEs I*, §II.4 (step-size
 control with an embedded pair).
 """
 

@@ -11,7 +11,7 @@ and the layer's own contribution to the network energy is the Legendre transform
 .. math:: E_{\rm layer}(x) = \sum_i x_i g_i - L(x).
 
 If the Hessian :math:`\partial^2 L/\partial x_i\partial x_j` is positive semi-definite (``convex``),
-the network dynamics built from these layers never raise the energy (THEORY.md §9–§10).
+the network dynamics built from these layers never raise the energy (Theory reference §9–§10).
 
 Every Lagrangian here acts on the **last axis** (one layer of ``D`` neurons); leading axes are a
 batch. The value and the energy therefore have shape ``x.shape[:-1]``, the activation has the shape
@@ -35,8 +35,8 @@ give the per-neuron value :math:`\ell(x_i)` (``pointwise``) and curvature :math:
 References
 ----------
 Krotov & Hopfield, "Large associative memory problem in neurobiology and machine learning",
-ICLR 2021 (arXiv 2008.06996) — THEORY.md §9. Krotov, "Hierarchical associative memory",
-arXiv 2107.06446 (2021) — THEORY.md §10. Hoover et al., ``hamux`` (``hamux/lagrangians.py``) for
+ICLR 2021 (arXiv 2008.06996) — Theory reference §9. Krotov, "Hierarchical associative memory",
+arXiv 2107.06446 (2021) — Theory reference §10. Hoover et al., ``hamux`` (``hamux/lagrangians.py``) for
 the layer-norm and spherical-norm Lagrangians and the ``beta`` convention.
 """
 
@@ -83,7 +83,7 @@ class AbstractLagrangian(abc.ABC):
     (additive :math:`L=\\sum_i\\ell(x_i)`, so the Hessian is diagonal).
     """
 
-    #: Hessian PSD everywhere (the descent condition of THEORY.md §9–§10).
+    #: Hessian PSD everywhere (the descent condition of Theory reference §9–§10).
     convex: bool = True
     #: Additive over neurons, :math:`L=\sum_i \ell(x_i)`: the Hessian is diagonal.
     elementwise: bool = True
@@ -168,7 +168,7 @@ class Tanh(AbstractLagrangian):
 
     ``log cosh`` is evaluated as :math:`|a|+\log(1+e^{-2|a|})-\log2`, finite for any finite
     input. With :math:`\beta=\lambda` this is :math:`\sum_i\int_0^{x_i}\tanh(\lambda u)\,du`,
-    the Lagrangian that turns model A into the 1984 continuous network (THEORY.md §5). The
+    the Lagrangian that turns model A into the 1984 continuous network (Theory reference §5). The
     activation's range is :math:`(-1, 1)`; its inverse is :math:`\mathrm{artanh}(g)/\beta` and
     the conjugate :math:`\int_0^g(\ell')^{-1}=[(1+g)\ln(1+g)+(1-g)\ln(1-g)]/(2\beta)`.
     """
@@ -260,7 +260,7 @@ class Softmax(AbstractLagrangian):
 
     Not additive (the Hessian :math:`\beta(\mathrm{diag}\,g-gg^\top)` is PSD with a zero mode along
     the all-ones vector). At :math:`x=0` with ``D`` neurons the energy is :math:`-\beta^{-1}\ln D`.
-    The hidden Lagrangian of model B (Ramsauer's modern Hopfield network, THEORY.md §9).
+    The hidden Lagrangian of model B (Ramsauer's modern Hopfield network, Theory reference §9).
     """
 
     beta: float = 1.0
@@ -337,7 +337,7 @@ class RectifiedPolynomial(AbstractLagrangian):
     r"""Dense-memory separation function: :math:`L=\sum_i\max(x_i,0)^n`, :math:`g=n\max(x,0)^{n-1}`.
 
     :math:`L_h` of model A with the rectified polynomial ReP\ :sub:`n` of Krotov & Hopfield (2016),
-    THEORY.md §7. Convex for :math:`n\ge1`.
+    Theory reference §7. Convex for :math:`n\ge1`.
     """
 
     n: float = 3.0
@@ -358,7 +358,7 @@ class RectifiedPolynomial(AbstractLagrangian):
 class Polynomial(AbstractLagrangian):
     r"""Dense-memory separation function: :math:`L=\sum_i x_i^n`, :math:`g=n x^{n-1}` (integer ``n``).
 
-    :math:`L_h` of model A with :math:`F(x)=x^n` (Krotov & Hopfield 2016, THEORY.md §7). Convex
+    :math:`L_h` of model A with :math:`F(x)=x^n` (Krotov & Hopfield 2016, Theory reference §7). Convex
     only for even ``n``: odd powers give a model whose effective one-layer energy is still the
     dense associative memory's, but the two-layer ODE is not guaranteed to descend it.
     """
@@ -409,7 +409,7 @@ class Abs(AbstractLagrangian):
     r""":math:`L=\sum_i|x_i|`, :math:`g=\mathrm{sign}(x)`, :math:`E=0` (binary ±1 neurons).
 
     :math:`L_v=\sum_i G(v_i)` with :math:`G=|x|` of model A, which makes its effective energy the
-    dense associative memory's (THEORY.md §9). Convex, but not differentiable at 0, so it is meant
+    dense associative memory's (Theory reference §9). Convex, but not differentiable at 0, so it is meant
     for the effective (discrete) dynamics, not for integrating the two-layer ODE.
     """
 
@@ -486,7 +486,7 @@ class LayerNorm(AbstractLagrangian):
 class SphericalNorm(AbstractLagrangian):
     r"""Spherical Lagrangian :math:`L=\gamma\sqrt{\sum_i x_i^2+\varepsilon}`, :math:`g=\gamma x/\|x\|`.
 
-    With :math:`\gamma=1` this is :math:`L_v=\|v\|` of model C (THEORY.md §9) up to
+    With :math:`\gamma=1` this is :math:`L_v=\|v\|` of model C (Theory reference §9) up to
     :math:`\varepsilon`: :math:`E = x\cdot g - L = -\gamma\varepsilon/\sqrt{\|x\|^2+\varepsilon}`
     and, at :math:`\varepsilon=0`, the Hessian :math:`(\|x\|^2 I - xx^\top)/\|x\|^3` annihilates
     :math:`x`. The default :math:`\varepsilon=10^{-12}` keeps the zero state (which

@@ -37,7 +37,7 @@ and the three effective theories are
 References
 ----------
 Krotov & Hopfield, "Large associative memory problem in neurobiology and machine learning",
-ICLR 2021 (arXiv 2008.06996), §2–§4 and App. B — THEORY.md §9 (and §5, §7, §8 for the models
+ICLR 2021 (arXiv 2008.06996), §2–§4 and App. B — Theory reference §9 (and §5, §7, §8 for the models
 they reduce to).
 """
 
@@ -90,7 +90,7 @@ def separation_lagrangian(F, n=3) -> AbstractLagrangian:
     Parameters
     ----------
     F : {"polynomial", "rectified", "exponential"} or Lagrangian spec
-        :math:`F(x)=x^n`, :math:`\max(x,0)^n` or :math:`e^x` (THEORY.md §7); anything else is
+        :math:`F(x)=x^n`, :math:`\max(x,0)^n` or :math:`e^x` (Theory reference §7); anything else is
         passed to :func:`~hopfield.lagrangian.make_lagrangian` (e.g. ``"identity"`` for
         :math:`\tfrac12\sum h^2`).
     n : int, default=3
@@ -162,7 +162,7 @@ class TwoLayerNetwork(_Synapses):
 
     References
     ----------
-    Krotov & Hopfield (2021), eqs. 1–5 — THEORY.md §9.
+    Krotov & Hopfield (2021), eqs. 1–5 — Theory reference §9.
     """
 
     def __init__(self, xi, *, L_v="identity", L_h="softmax", tau_f=1.0, tau_h=1.0, current=None,
@@ -213,7 +213,7 @@ class TwoLayerNetwork(_Synapses):
         return dv, dh
 
     def energy(self, v, h):
-        """Full energy :math:`E(v,h)` of THEORY.md §9; shape ``(batch,)`` or scalar."""
+        """Full energy :math:`E(v,h)` of Theory reference §9; shape ``(batch,)`` or scalar."""
         v, h, single = self._states(v, h)
         return restore(self._energy(v, h), single)
 
@@ -394,7 +394,7 @@ class ModelA(AbstractEffectiveModel):
 
     References
     ----------
-    Krotov & Hopfield (2021) §3 and App. B; Krotov & Hopfield (2016) — THEORY.md §9, §7, §5.
+    Krotov & Hopfield (2021) §3 and App. B; Krotov & Hopfield (2016) — Theory reference §9, §7, §5.
     """
 
     def __init__(self, xi, F="rectified", n=3, *, L_v="abs", current=None, tau_f=1.0, tau_h=0.1):
@@ -410,7 +410,7 @@ class ModelB(AbstractEffectiveModel):
        v\leftarrow\xi^\top\mathrm{softmax}(\beta\,\xi v)+I\ \ (\Delta t=\tau_f).
 
     Ramsauer et al.'s energy is this plus the constant :math:`\beta^{-1}\log N+\tfrac12M^2`
-    (THEORY.md §8) and :meth:`step` with the default ``dt = τ_f`` is their update.
+    (Theory reference §8) and :meth:`step` with the default ``dt = τ_f`` is their update.
 
     Parameters
     ----------
@@ -422,7 +422,7 @@ class ModelB(AbstractEffectiveModel):
 
     References
     ----------
-    Krotov & Hopfield (2021) §3; Ramsauer et al. (2021) eq. 3 — THEORY.md §9, §8.
+    Krotov & Hopfield (2021) §3; Ramsauer et al. (2021) eq. 3 — Theory reference §9, §8.
     """
 
     def __init__(self, xi, beta=1.0, *, current=None, tau_f=1.0, tau_h=0.1):
@@ -451,7 +451,7 @@ class ModelC(AbstractEffectiveModel):
 
     References
     ----------
-    Krotov & Hopfield (2021) §3 — THEORY.md §9.
+    Krotov & Hopfield (2021) §3 — Theory reference §9.
     """
 
     def __init__(self, xi, F="rectified", n=3, *, alpha=1.0, tau_f=1.0, tau_h=0.1):

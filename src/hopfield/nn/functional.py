@@ -23,7 +23,7 @@ k steps to stop early once every row has converged.
 
 References
 ----------
-H. Ramsauer et al., ICLR 2021 (arXiv 2008.02217), eqs. 3 and 10; THEORY.md §8.
+H. Ramsauer et al., ICLR 2021 (arXiv 2008.02217), eqs. 3 and 10; Theory reference §8.
 """
 
 from __future__ import annotations

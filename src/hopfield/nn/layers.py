@@ -34,7 +34,7 @@ compile).
 References
 ----------
 H. Ramsauer et al., "Hopfield Networks is All You Need", ICLR 2021 (arXiv 2008.02217);
-reference implementation ml-jku/hopfield-layers. THEORY.md §8.
+reference implementation ml-jku/hopfield-layers. Theory reference §8.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Optimisation with Hopfield networks: Ising / QUBO / max-cut models, their exact conversions,
-readers for the standard benchmark formats, and Hopfield-dynamics solvers (THEORY.md §6).
+readers for the standard benchmark formats, and Hopfield-dynamics solvers (Theory reference §6).
 
 Numba kernels compile on the first solver call, not at import.
 """

@@ -11,7 +11,7 @@ no single spin flip lowers the energy. Methods (:data:`METHODS`):
     At :math:`\beta\to\infty` this is the asynchronous Hopfield update.
 ``"glauber"``
     The same annealing with stochastic Glauber (heat-bath) updates
-    :math:`P(s_i=+1) = 1/(1+e^{-2\beta f_i})` (THEORY.md §4, the Boltzmann-machine form).
+    :math:`P(s_i=+1) = 1/(1+e^{-2\beta f_i})` (Theory reference §4, the Boltzmann-machine form).
     Per sweep it accepts fewer uphill moves and needs an exponential per update, so it reaches
     slightly worse cuts than Metropolis at equal time (BENCHMARKS.md).
 ``"mean-field"``
@@ -31,7 +31,7 @@ weights, where σ is set by the large ones).
 References
 ----------
 J. J. Hopfield, PNAS 79:2554 (1982); Kirkpatrick, Gelatt & Vecchi, Science 220:671 (1983);
-C. Peterson & J. R. Anderson, Complex Systems 1:995 (1987) (mean-field annealing); THEORY.md §4, §6.
+C. Peterson & J. R. Anderson, Complex Systems 1:995 (1987) (mean-field annealing); Theory reference §4, §6.
 """
 
 from __future__ import annotations

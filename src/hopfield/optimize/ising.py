@@ -1,6 +1,6 @@
 r"""Ising models and QUBOs: the energies that Hopfield networks minimise, and exact conversions.
 
-Conventions (THEORY.md §0, §4, §6):
+Conventions (Theory reference §0, §4, §6):
 
 * :class:`IsingModel` ``(J, h, offset)``, spins :math:`s \in \{-1, +1\}^n`,
 
@@ -30,7 +30,7 @@ Couplings may be dense NumPy arrays or SciPy sparse matrices; sparse input stays
 
 References
 ----------
-J. J. Hopfield, PNAS 79:2554 (1982) ("isomorphic with an Ising model"); THEORY.md §4, §6.
+J. J. Hopfield, PNAS 79:2554 (1982) ("isomorphic with an Ising model"); Theory reference §4, §6.
 """
 
 from __future__ import annotations
@@ -387,7 +387,7 @@ class QUBO:
         r"""A binary (0/1) :class:`hopfield.HopfieldNetwork` whose energy is
         :math:`x^\top Q x + c` minus the constant :meth:`hopfield_offset`.
 
-        Built as the bipolar image of :meth:`to_ising` (THEORY.md §1 conversion): the network's
+        Built as the bipolar image of :meth:`to_ising` (Theory reference §1 conversion): the network's
         0/1 energy is :math:`E_{01}(x) = \tfrac12 (x^\top Q x + c) + \text{const}`.
         """
         from ..classical import HopfieldNetwork

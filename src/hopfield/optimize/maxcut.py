@@ -1,4 +1,4 @@
-r"""Max-cut as a Hopfield energy (THEORY.md §6).
+r"""Max-cut as a Hopfield energy (Theory reference §6).
 
 For a symmetric weighted adjacency A and a partition :math:`s \in \{\pm1\}^n`,
 
@@ -12,7 +12,7 @@ so the maximum cut is the global minimum of the Hopfield / Ising energy with cou
 
 References
 ----------
-THEORY.md §6 ("Max-cut as Hopfield energy").
+Theory reference §6 ("Max-cut as Hopfield energy").
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-r"""The travelling salesman problem on Hopfield networks (THEORY.md §6).
+r"""The travelling salesman problem on Hopfield networks (Theory reference §6).
 
 Both methods use the Hopfield–Tank encoding: an (n, n) matrix V with :math:`V_{Xi}` = "city X is
 at tour position i" (positions mod n); a valid tour is a permutation matrix.
 
 ``"hopfield-tank"`` (:class:`HopfieldTank`)
     The continuous network of Hopfield & Tank (1985) with their published parameters, integrated by
-    explicit Euler, many seeded runs at once. Its energy (THEORY §6, :func:`hopfield_tank_energy`)
+    explicit Euler, many seeded runs at once. Its energy (Theory reference §6, :func:`hopfield_tank_energy`)
 
     .. math::
         E = \tfrac A2\sum_X\sum_{i\ne j}V_{Xi}V_{Xj} + \tfrac B2\sum_i\sum_{X\ne Y}V_{Xi}V_{Yi}
@@ -35,7 +35,7 @@ References
 J. J. Hopfield & D. W. Tank, Biol. Cybern. 52:141 (1985); G. V. Wilson & G. S. Pawley, Biol.
 Cybern. 58:63 (1988); C. Peterson & B. Söderberg, Int. J. Neural Syst. 1:3 (1989); G. A. Croes,
 Oper. Res. 6:791 (1958) (2-opt); I. Or, PhD thesis, Northwestern University (1976) (Or-opt);
-THEORY.md §5–§6.
+Theory reference §5–§6.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class TSPResult(SummaryRepr):
         Final activity matrix (``V[X, i]``: city X at position i) of the run that gave ``tour``,
         or of the first run if none was valid.
     energy_trace : ndarray of float
-        That run's energy over the dynamics: the Hopfield–Tank energy (THEORY §6) every
+        That run's energy over the dynamics: the Hopfield–Tank energy (Theory reference §6) every
         ``record_every`` Euler steps, or the Potts energy after each sweep.
     run_lengths : ndarray of float, shape (n_runs,)
         Raw tour length of every run (NaN where invalid).
@@ -154,7 +154,7 @@ def _k():
 
 
 def hopfield_tank_energy(V, distances, *, A=500.0, B=500.0, C=200.0, D=500.0, n_tilde=15.0):
-    r"""Hopfield–Tank energy of one activity matrix or a batch (THEORY.md §6).
+    r"""Hopfield–Tank energy of one activity matrix or a batch (Theory reference §6).
 
     .. math::
         E = \tfrac A2\sum_X\sum_{i\ne j}V_{Xi}V_{Xj} + \tfrac B2\sum_i\sum_{X\ne Y}V_{Xi}V_{Yi}
@@ -178,7 +178,7 @@ def hopfield_tank_energy(V, distances, *, A=500.0, B=500.0, C=200.0, D=500.0, n_
 
     References
     ----------
-    Hopfield & Tank, Biol. Cybern. 52:141 (1985); THEORY.md §6.
+    Hopfield & Tank, Biol. Cybern. 52:141 (1985); Theory reference §6.
     """
     d = _check_distances(distances)
     A, B, C, D, n_tilde = _check_penalties(A, B, C, D, n_tilde)
@@ -227,7 +227,7 @@ def hopfield_tank_weights(distances, *, A=500.0, B=500.0, C=200.0, D=500.0, n_ti
 
     References
     ----------
-    Hopfield & Tank, Biol. Cybern. 52:141 (1985); THEORY.md §6.
+    Hopfield & Tank, Biol. Cybern. 52:141 (1985); Theory reference §6.
     """
     d = _check_distances(distances)
     A, B, C, D, n_tilde = _check_penalties(A, B, C, D, n_tilde)
@@ -359,14 +359,14 @@ class HopfieldTank(AbstractTSPMethod):
     Initial :math:`u = -\tfrac{u_0}2\ln(n-1) + \eta`, η uniform in ±``noise``·u0 (so ΣV ≈ n).
     Integration stops at ``t_max`` or when every run has saturated (every V within
     ``saturation_tol`` of 0 or 1, and some unit on). For small dt the path descends the Lyapunov function
-    :math:`E + \tfrac1\tau\sum_{Xi}\int_0^{V_{Xi}} g^{-1}` (THEORY §5, :meth:`lyapunov`); E alone
+    :math:`E + \tfrac1\tau\sum_{Xi}\int_0^{V_{Xi}} g^{-1}` (Theory reference §5, :meth:`lyapunov`); E alone
     need not decrease at finite gain. The published parameters assume cities in the unit square;
     distances are divided by ``max(1, max(d)/√2)`` so larger instances are brought to that scale.
 
     Parameters
     ----------
     A, B, C, D, n_tilde, u0, tau : float, default=500, 500, 200, 500, 15, 0.02, 1
-        Hopfield & Tank's 10-city parameters (THEORY §6).
+        Hopfield & Tank's 10-city parameters (Theory reference §6).
     dt : float, default=1e-6
         Euler step. At the start the uniform mode has rate about :math:`C n^2 g'(u_{00})`
         (1.8e5 for n = 10), so dt = 1e-5 sits at the Euler stability limit and the Lyapunov
@@ -408,7 +408,7 @@ class HopfieldTank(AbstractTSPMethod):
         check_scalar(self.record_every, "record_every", numbers.Integral, min_val=1)
 
     def energy(self, V, d):
-        """The THEORY §6 energy with this method's parameters (batched over leading axes)."""
+        """The Theory reference §6 energy with this method's parameters (batched over leading axes)."""
         return _ht_energy(V, d, self.A, self.B, self.C, self.D, self.n_tilde)
 
     def lyapunov(self, u, d):
@@ -417,7 +417,7 @@ class HopfieldTank(AbstractTSPMethod):
         .. math:: L = E(V) + rac1	au\sum_{Xi}\int_0^{V_{Xi}} g^{-1}(x)\,dx,\qquad
                   \int_0^V g^{-1} = Vu - 	frac u2 - 	frac{u_0}2\lnig(2\cosh(u/u_0)ig)
 
-        (the u form avoids artanh at V = 0 or 1 in floating point; THEORY §5).
+        (the u form avoids artanh at V = 0 or 1 in floating point; Theory reference §5).
         """
         u = np.asarray(u, dtype=float)
         V = 0.5 * (1.0 + np.tanh(u / self.u0))
@@ -522,7 +522,7 @@ class PottsMeanField(AbstractTSPMethod):
 
     References
     ----------
-    C. Peterson & B. Söderberg, Int. J. Neural Syst. 1:3 (1989); THEORY.md §6.
+    C. Peterson & B. Söderberg, Int. J. Neural Syst. 1:3 (1989); Theory reference §6.
     """
 
     alpha: float = 2.0
@@ -648,7 +648,7 @@ def solve_tsp(
     References
     ----------
     Hopfield & Tank, Biol. Cybern. 52:141 (1985); Peterson & Söderberg, Int. J. Neural Syst.
-    1:3 (1989); THEORY.md §6.
+    1:3 (1989); Theory reference §6.
     """
     if (coords is None) == (distances is None):
         raise ValueError("Give exactly one of `coords` (n_cities, 2) or `distances` (n_cities, n_cities).")
