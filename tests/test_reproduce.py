@@ -17,7 +17,8 @@ NOT_REPRODUCED = {
     ("mixtures", "temperature where the 3-mixture"),
     ("hopfield1982", "memories ending within < 5 wrong bits"),
     ("hopfield1982", "random starts ending on"),
-    ("hopfield_tank1985", "valid tours out of"),
+    ("hopfield_tank1985", "valid-tour rate against Hopfield & Tank"),
+    ("hopfield_tank1985", "valid tours that are one of the two shortest"),
 }
 
 

@@ -47,6 +47,11 @@ REPRODUCTIONS = {
     "learning_rules": ".learning_rules",
     "mixtures": ".mixtures",
     "glauber": ".glauber",
+    "krotov_hopfield2016": ".krotov_hopfield2016",
+    "demircigil2017": ".demircigil2017",
+    "ramsauer2021": ".ramsauer2021",
+    "hopfield_tank1985": ".hopfield_tank1985",
+    "potts_tsplib": ".potts_tsplib",
     "model_b_attention": ".model_b_attention",
     "ham_energy": ".ham_energy",
 }
