@@ -14,7 +14,7 @@ REFERENCE = ("Amit, Gutfreund & Sompolinsky, PRL 55:1530 (1985) and Ann. Phys. 1
 PARAMETERS = {
     "quick": {"sizes": (250, 500, 1000), "loads": tuple(np.round(np.arange(0.06, 0.2201, 0.02), 3)),
               "trials": 4, "probes_per_trial": 40, "max_sweeps": 60, "crossing": 0.05},
-    "full": {"sizes": (250, 500, 1000, 2000, 4000),
+    "full": {"sizes": (250, 500, 1000, 2000),
              "loads": tuple(np.round(np.arange(0.05, 0.2201, 0.01), 3)),
              "trials": 10, "probes_per_trial": 60, "max_sweeps": 100, "crossing": 0.05},
 }

@@ -18,9 +18,9 @@ PARAMETERS = {
               "chains": 4, "samples": 100, "burn_in": 200},
     "full": {"enum_neurons": 10, "enum_patterns": 2, "enum_temperature": 1.0, "enum_chains": 2000,
              "enum_samples": 40, "enum_thin": 5, "mattis_neurons": 4000, "mattis_temperature": 0.5,
-             "n_neurons": 2000, "load": 0.05,
-             "temperatures": (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.6),
-             "chains": 8, "samples": 200, "burn_in": 300},
+             "n_neurons": 1000, "load": 0.05,
+             "temperatures": (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.4),
+             "chains": 4, "samples": 150, "burn_in": 200},
 }
 
 

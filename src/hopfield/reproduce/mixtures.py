@@ -15,8 +15,8 @@ PARAMETERS = {
               "max_per_order": 24, "T_neurons": 2000,
               "temperatures": (0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50), "T_chains": 2,
               "T_sweeps": 40},
-    "full": {"n_neurons": 10000, "n_patterns": 9, "orders": (1, 3, 5, 7), "trials": 8,
-             "max_per_order": 64, "T_neurons": 4000,
+    "full": {"n_neurons": 4000, "n_patterns": 9, "orders": (1, 3, 5, 7), "trials": 6,
+             "max_per_order": 32, "T_neurons": 4000,
              "temperatures": tuple(round(0.20 + 0.025 * k, 3) for k in range(15)),
              "T_chains": 4, "T_sweeps": 100},
 }
