@@ -55,3 +55,14 @@ def test_result_reprs_summarise_arrays():
     mask[:7] = True
     from hopfield._results import summarise
     assert summarise(mask) == "array(shape=(100,), dtype=bool, 7/100 True)"
+
+
+def test_docstrings_cite_the_theory_page_not_a_file_users_lack():
+    src = Path(hf.__file__).parent
+    bad = [str(p.relative_to(src)) for p in src.rglob("*.py") if "THEORY.md" in p.read_text(encoding="utf-8")]
+    assert bad == [], f"cite the docs' Theory reference (docs/theory.md) instead of THEORY.md in {bad}"
+    theory = (src.parents[1] / "docs" / "theory.md")
+    if theory.exists():
+        text = theory.read_text(encoding="utf-8")
+        for section in range(11):
+            assert f"{{#section-{section}}}" in text

@@ -1,6 +1,6 @@
 """Amit, Gutfreund & Sompolinsky: the retrieval overlap m(α) and the error fraction through the
 storage transition α_c ≈ 0.138, simulation beside the replica-symmetric curve, for several N
-(THEORY.md §2.1)."""
+(theory §2.1)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def run(ctx) -> Result:
     rows = (
         Row("α_c from the RS equations (hf.analysis.ags_capacity)", 0.138, "AGS 1985 [A]; RS 0.137906 [A]",
             cap.alpha_c, 0.0, 0.0005, "≈"),
-        Row("wrong-bit fraction at α_c (RS)", 0.016, "AGS 1987 via THEORY §2.1 [N]", cap.bit_error, 0.0,
+        Row("wrong-bit fraction at α_c (RS)", 0.016, "AGS 1987 via theory §2.1 [N]", cap.bit_error, 0.0,
             0.0005, "≈", published_text="1.6 %"),
         Row(f"wrong bits at α = {big.load[k10]:.2f}, N = {n_big} (simulation)", (1 - m_rs10) / 2,
             "RS curve (1 − m(α))/2 [N]", float(big.bit_error[k10]), float(big.sem("bit_error")[k10]),

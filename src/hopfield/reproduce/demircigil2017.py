@@ -1,6 +1,6 @@
 """Demircigil, Heusel, Löwe, Upgang & Vermet (2017): the exponential dense associative memory
 stores exponentially many patterns, about 2^(N/2), each a fixed point retrieved in one update
-(THEORY.md §7)."""
+(theory §7)."""
 
 from __future__ import annotations
 

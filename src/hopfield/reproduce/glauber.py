@@ -1,6 +1,6 @@
 """Glauber dynamics samples the Boltzmann distribution (exact enumeration at small N), and the
 retrieval / spin-glass / paramagnetic regimes in temperature beside the replica-symmetric theory
-(THEORY.md §3–§4)."""
+(theory §3–§4)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Hierarchical associative memory (Krotov 2021): the energy never rises along the dynamics when
-every layer's Lagrangian has a PSD Hessian, and the network settles at a fixed point (THEORY.md §10)."""
+every layer's Lagrangian has a PSD Hessian, and the network settles at a fixed point (theory §10)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Hopfield (1982): recall against the number of stored memories at N = 100 ("about 0.15 N"), the
-eq. 10 bit-error estimate, and where random starts end at N = 30, n = 5 (THEORY.md §1).
+eq. 10 bit-error estimate, and where random starts end at N = 30, n = 5 (theory §1).
 
 Hopfield's network is the 0/1 one: :math:`T_{ij} = \\sum_s (2V_i^s-1)(2V_j^s-1)`, :math:`T_{ii}=0`,
-thresholds :math:`U_i = 0`. That is *not* the threshold-0 ±1 network (THEORY §1: it carries
+thresholds :math:`U_i = 0`. That is *not* the threshold-0 ±1 network (theory §1: it carries
 :math:`\\theta_i = -\\tfrac12\\sum_j T_{ij}` in ±1 variables), so it is built with
 ``HopfieldNetwork.from_weights(T, 0, states="binary")``.
 """

@@ -1,6 +1,6 @@
 """Hopfield & Tank (1985), the 10-city travelling salesman: valid-tour rate and tour quality of
 the continuous network with the published parameters, beside the published 16/20 and Wilson &
-Pawley's (1988) failure to reproduce it (THEORY.md §6)."""
+Pawley's (1988) failure to reproduce it (theory §6)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ PARAMETERS = {
     "full": {"replicas": 100, "dt": 1e-6, "t_max": 0.05},
 }
 
-#: the standard 10-city instance (THEORY.md §6; attributed to Wilson & Pawley)
+#: the standard 10-city instance (theory §6; attributed to Wilson & Pawley)
 CITIES = np.array([(0.4000, 0.4439), (0.2439, 0.1463), (0.1707, 0.2293), (0.2293, 0.7610),
                    (0.5171, 0.9414), (0.8732, 0.6536), (0.6878, 0.5219), (0.8488, 0.3609),
                    (0.6683, 0.2536), (0.6195, 0.2634)])
@@ -62,7 +62,7 @@ def run(ctx) -> Result:
     good_err = binomial_error(good, n_valid) if n_valid else float("nan")
     rows = (
         Row("optimal tour length of the 10-city instance (brute force)", 2.6907,
-            "THEORY §6 [N]", opt, 0.0, 1e-4, "≈"),
+            "theory §6 [N]", opt, 0.0, 1e-4, "≈"),
         Row(f"valid-tour rate against Hopfield & Tank ({n_runs} runs, published parameters)", 0.8,
             "Hopfield & Tank 1985: 16 of 20 [U]", rate, binomial_error(n_valid, n_runs), 0.1, "≈",
             published_text="16/20",
@@ -70,11 +70,11 @@ def run(ctx) -> Result:
                   "ñ = 15, u₀ = 0.02 and the usual initialisation u = −(u₀/2) ln(n−1) ± 0.1 u₀, most "
                   "runs freeze in states that are not permutation matrices. The 1985 paper does not "
                   "give the integration scheme, step, stopping rule or noise seed, and its instance is "
-                  "only believed to be this one (THEORY §6: [U]); any of these may explain the gap.")),
+                  "only believed to be this one (theory §6: [U]); any of these may explain the gap.")),
         Row(f"valid-tour rate against Wilson & Pawley ({n_runs} runs)", 0.08,
             "Wilson & Pawley 1988, as quoted: ~8 % [U]", rate, binomial_error(n_valid, n_runs), 0.1, "≈",
             published_text="≈ 8 % (secondary sources: 1–15 %)",
-            note="The exact rates of Wilson & Pawley are unverified (THEORY §6); the tolerance 0.1 "
+            note="The exact rates of Wilson & Pawley are unverified (theory §6); the tolerance 0.1 "
             "covers the quoted 1–15 %."),
         Row("valid tours that are one of the two shortest", 0.5,
             "Hopfield & Tank 1985: about half [U]", good_frac, good_err, 0.15, "≈",

@@ -1,5 +1,5 @@
 """Krotov & Hopfield (2016), dense associative memory: capacity against the power n of the
-polynomial and rectified-polynomial separation functions (THEORY.md §7, App. B of the paper)."""
+polynomial and rectified-polynomial separation functions (theory §7, App. B of the paper)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Capacity of the Hebb, Storkey and pseudo-inverse rules: the fraction of stored random patterns
-that are exact fixed points against the load (THEORY.md §2.2–§2.4)."""
+that are exact fixed points against the load (theory §2.2–§2.4)."""
 
 from __future__ import annotations
 

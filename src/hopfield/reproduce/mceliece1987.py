@@ -1,6 +1,6 @@
 """McEliece, Posner, Rodemich & Venkatesh (1987): the largest number of random patterns that are all
 exact fixed points of the Hebb rule, against N/(4 ln N), and "most" patterns below N/(2 ln N)
-(THEORY.md §2.2)."""
+(theory §2.2)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Symmetric odd mixture states (Amit, Gutfreund & Sompolinsky 1985): overlaps, energies and
 stability of the 3-, 5- and 7-mixtures at T = 0, and the temperature at which the 3-mixture stops
-being stable (THEORY.md §3)."""
+being stable (theory §3)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Krotov & Hopfield (2021), model B: the two-layer network with a log-sum-exp memory layer is the
-modern Hopfield network, and one update of it is transformer attention (THEORY.md §8–§9)."""
+modern Hopfield network, and one update of it is transformer attention (theory §8–§9)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Potts mean-field annealing (Peterson & Söderberg 1989) on TSPLIB instances against their known
-optima (THEORY.md §6).
+optima (theory §6).
 
 The TSPLIB files are public benchmark data that the repository does not ship: they are read from
 ``$HOPFIELD_DATA/tsplib`` or from ``shared/data/tsplib`` beside the repository (searched upwards

@@ -1,6 +1,6 @@
 """Ramsauer et al. (2021), modern Hopfield networks: one-step retrieval error against β and the
 pattern separation, and the three kinds of fixed points — global average, metastable, single
-pattern (THEORY.md §8)."""
+pattern (theory §8)."""
 
 from __future__ import annotations
 

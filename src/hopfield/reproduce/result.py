@@ -73,7 +73,7 @@ class Row:
     published : float
         The published value (or the closed form the paper states).
     source : str
-        Where it comes from, with THEORY.md's tag ([P] paper, [A] abstract / author source,
+        Where it comes from, with the Theory reference (docs)'s tag ([P] paper, [A] abstract / author source,
         [S] secondary, [N] re-computed, [U] unverified).
     measured, error : float
         Measured value and its Monte-Carlo standard error (0 for an exact computation).
