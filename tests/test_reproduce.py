@@ -21,7 +21,7 @@ NOT_REPRODUCED = {
     ("hopfield_tank1985", "valid tours that are one of the two shortest"),
     # 8 raw Potts runs on kroA100 end far above 10 % of the optimum (a run whose ordering forms
     # along one eigenvector of the distances folds the tour; BENCHMARKS.md's TSP block shows it)
-    ("potts_tsplib", "kroA100"),
+    ("potts_tsplib", "kroA100 (100 cities): best raw Potts tour"),
 }
 
 
