@@ -2,7 +2,9 @@
 error bars each row carries), reports, the CLI, and executor independence."""
 
 import math
+import re
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -119,6 +121,28 @@ def test_results_do_not_depend_on_the_executor():
     assert [r.measured for r in a.rows] == [r.measured for r in b.rows]
     c = reproduce.run("mceliece1987", quick=True, seed=4)
     assert [r.measured for r in a.rows] != [r.measured for r in c.rows]
+
+
+@pytest.mark.slow
+def test_a_process_pool_gives_the_same_table():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    a = reproduce.run("mceliece1987", quick=True, seed=5)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        b = reproduce.run("mceliece1987", quick=True, seed=5, executor=pool)
+    assert [r.measured for r in a.rows] == [r.measured for r in b.rows]
+
+
+def test_docs_hold_a_full_report_of_every_reproduction():
+    docs = Path(__file__).resolve().parents[1] / "docs" / "reproductions"
+    index = (docs / "index.md").read_text(encoding="utf-8")
+    for name in reproduce.REPRODUCTIONS:
+        page = (docs / f"{name}.md").read_text(encoding="utf-8")
+        assert f"({name}.md)" in index
+        assert f"hopfield reproduce {name} --seed" in page, f"{name}.md is not from a full run"
+        for fig in re.findall(r"\]\(([\w.-]+\.png)\)", page):
+            assert (docs / fig).read_bytes()[:4] == b"\x89PNG"
 
 
 def test_executor_must_be_an_executor():
