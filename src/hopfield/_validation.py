@@ -312,3 +312,17 @@ def check_thresholds(theta, n_neurons: int, name: str = "thresholds") -> np.ndar
     if arr.shape[0] != n_neurons:
         raise ValueError(f"`{name}` has length {arr.shape[0]} but the network has {n_neurons} neurons.")
     return arr
+
+
+def check_seed_sequence(rng) -> np.random.SeedSequence:
+    """``rng`` as a SeedSequence (spawned streams for independent tasks); a Generator seeds one."""
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return np.random.SeedSequence(int(rng.integers(2**63)))
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"`rng` == {rng}: a seed must be a non-negative integer.")
+        return np.random.SeedSequence(rng)
+    raise TypeError("`rng` must be None, an int seed, a SeedSequence or a Generator; "
+                    f"got {type(rng).__name__}.")

@@ -67,7 +67,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._results import SummaryRepr
-from ._validation import check_budget, check_rng, check_scalar, check_states
+from ._validation import check_budget, check_rng, check_scalar, check_seed_sequence, check_states
 from .classical import HopfieldNetwork
 
 __all__ = [
@@ -287,7 +287,7 @@ def paired_associate_experiment(
     if executor is not None and not isinstance(executor, Executor):
         raise TypeError(f"`executor` must be a concurrent.futures.Executor; got {type(executor).__name__}.")
     design = _Design(n_lists, pairs_per_list, max_repetitions, lag_values, list_break, match)
-    seeds = _seed_sequence(rng).spawn(n_subjects)
+    seeds = check_seed_sequence(rng).spawn(n_subjects)
     tasks = [(s, design, n_item, n_context, float(p_learn), float(drift), seeds[s])
              for s in range(n_subjects)]
     if executor is None:
@@ -297,18 +297,6 @@ def paired_associate_experiment(
     trials = {k: np.concatenate([r[k] for r in per_subject]) for k in per_subject[0]}
     return _summarise(trials, n_subjects, max_repetitions, lag_bins)
 
-
-def _seed_sequence(rng) -> np.random.SeedSequence:
-    if isinstance(rng, np.random.SeedSequence):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return np.random.SeedSequence(int(rng.integers(2**63)))
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        if rng is not None and rng < 0:
-            raise ValueError(f"`rng` == {rng}: a seed must be a non-negative integer.")
-        return np.random.SeedSequence(rng)
-    raise TypeError("`rng` must be None, an int seed, a SeedSequence or a Generator; "
-                    f"got {type(rng).__name__}.")
 
 
 def _subject_task(task) -> dict:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from .._results import SummaryRepr
-from .._validation import check_budget, check_finite_array, check_option, check_scalar
+from .._validation import check_budget, check_finite_array, check_option, check_scalar, check_seed_sequence
 from ..rules import RULES, AbstractRule
 
 __all__ = ["CapacityCurve", "InProcessExecutor", "capacity_curve"]
@@ -360,7 +360,7 @@ def capacity_curve(
         raise TypeError(f"`executor` must be a concurrent.futures.Executor; got {type(executor).__name__}.")
     if not isinstance(nested, bool):
         raise TypeError(f"`nested` must be a bool; got {type(nested).__name__}.")
-    root = _seed_sequence(rng)
+    root = check_seed_sequence(rng)
     counts = np.maximum(1, np.rint(alphas * n)).astype(np.int64)
     probed = counts if probes_per_trial is None else np.minimum(counts, probes_per_trial)
     work = float(probed.sum() + counts.sum()) * n * n * trials
@@ -404,18 +404,6 @@ def _check_rule(rule):
     raise TypeError(f"`rule` must be a rule name ({', '.join(RULES)}) or a rules.AbstractRule; "
                     f"got {type(rule).__name__}.")
 
-
-def _seed_sequence(rng) -> np.random.SeedSequence:
-    if isinstance(rng, np.random.SeedSequence):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return np.random.SeedSequence(int(rng.integers(2**63)))
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        if rng is not None and rng < 0:
-            raise ValueError(f"`rng` == {rng}: a seed must be a non-negative integer.")
-        return np.random.SeedSequence(rng)
-    raise TypeError("`rng` must be None, an int seed, a SeedSequence or a Generator; "
-                    f"got {type(rng).__name__}.")
 
 
 def _map(tasks, executor, *, work: float, progress, fn=None) -> list:
