@@ -27,6 +27,7 @@ __all__ = [
     "log_or_neginf",
     "logsumexp",
     "max_abs",
+    "merge_softmax_partials",
     "safe_divide",
     "softmax",
     "streaming_softmax_matmul",
@@ -228,3 +229,35 @@ def streaming_softmax_matmul(scores_of, values_of, n: int, chunk_size: int, xp):
     lse = xp.squeeze(log_or_neginf(ell, xp) + shift, axis=-1)
     out = None if acc is None else safe_divide(acc, ell, xp)
     return out, lse
+
+
+def merge_softmax_partials(out_a, lse_a, out_b, lse_b, xp):
+    r"""Merge two normalised partial softmax-weighted sums over disjoint sets of columns, exactly.
+
+    With :math:`o_a = \mathrm{softmax}(s_a)\,V_a`, :math:`\ell_a = \log\sum e^{s_a}` and the
+    same for :math:`b`, the pair for the union of the columns is
+
+    .. math:: \ell = \log(e^{\ell_a} + e^{\ell_b}),\qquad
+              o = e^{\ell_a - \ell}\,o_a + e^{\ell_b - \ell}\,o_b .
+
+    This is how blocks of stored patterns reduced apart (by a fused attention kernel or on the
+    workers of a Dask cluster) are combined into the one-shot result. A part with
+    :math:`\ell = -\infty` (no column, or every column masked) contributes nothing; where both
+    are :math:`-\infty` the merged output is 0 and its log-sum-exp :math:`-\infty`.
+
+    Parameters
+    ----------
+    out_a, out_b : arrays (..., d_v)
+    lse_a, lse_b : arrays (...)
+    xp : namespace
+
+    Returns
+    -------
+    out : array (..., d_v)
+    lse : array (...)
+    """
+    lse = xp.logaddexp(lse_a, lse_b)
+    ref = xp.where(xp.isfinite(lse), lse, xp.zeros_like(lse))   # −inf − (−inf) would be NaN
+    w_a = xp.expand_dims(xp.exp(lse_a - ref), axis=-1)
+    w_b = xp.expand_dims(xp.exp(lse_b - ref), axis=-1)
+    return out_a * w_a + out_b * w_b, lse

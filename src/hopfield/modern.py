@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _array_api as aa
+from . import _dask_bank as _dask
 from ._results import SummaryRepr
 from ._validation import check_budget, check_scalar
 
@@ -69,6 +70,9 @@ def _scores(xi, keys, beta, xp):
 
 def _associate(xi, keys, beta, xp, bias=None):
     """Association (attention) matrix softmax(β ξ Kᵀ + bias), shape (..., q, n)."""
+    if _dask.is_dask_array(keys):    # a lazy (q, n) Dask array, exp(β ξ Kᵀ − lse)
+        _, lse = _dask.softmax_matmul(xi, keys, beta, values=False)
+        return _dask.exp_scores_minus(xi, keys, beta, lse)
     s = _scores(xi, keys, beta, xp)
     if bias is not None:
         s = s + bias
@@ -86,8 +90,13 @@ def _update(xi, keys, values, beta, xp, *, bias=None, chunk_size=None, use_sdpa=
     if values is None:
         values = keys
     n = keys.shape[-2]
+    if _dask.is_dask_array(keys):
+        return _dask.softmax_matmul(xi, keys, beta, values=True, chunk_size=chunk_size)[0]
     if use_sdpa and chunk_size is None and aa.is_torch(xi) and xi.ndim >= 2:
         return _sdpa(xi, keys, values, beta, bias)
+    if use_sdpa and chunk_size is not None and chunk_size < n and bias is None \
+            and _flash_applies(xi, keys, values, beta):
+        return _flash_chunks(xi, keys, values, float(beta), chunk_size)
     if chunk_size is None or chunk_size >= n:
         s = _scores(xi, keys, beta, xp)
         if bias is not None:
@@ -123,6 +132,71 @@ def _sdpa(xi, keys, values, beta, bias):
     return out.reshape(tuple(out.shape[pad:]))
 
 
+def _flash_op():
+    """PyTorch's fused CPU attention kernel that also returns the log-sum-exp, or None."""
+    import torch
+
+    try:
+        return torch.ops.aten._scaled_dot_product_flash_attention_for_cpu
+    except (AttributeError, RuntimeError):     # not in this PyTorch build
+        return None
+
+
+def _flash_applies(xi, keys, values, beta) -> bool:
+    """Whether the chunked update may run on :func:`_flash_op` (same result, fused kernel).
+
+    CPU tensors that record no gradient (the kernel's log-sum-exp output has no backward),
+    a scalar β, and one width for queries, keys and values (the kernel's requirement).
+    """
+    if not (aa.is_torch(xi) and aa.is_torch(keys) and aa.is_torch(values)):
+        return False
+    import torch
+
+    return (isinstance(beta, int | float) and xi.ndim >= 2 and xi.device.type == "cpu"
+            and keys.device.type == "cpu" and values.device.type == "cpu"
+            and xi.dtype in (torch.float32, torch.float64)
+            and xi.dtype == keys.dtype == values.dtype
+            and xi.shape[-1] == keys.shape[-1] == values.shape[-1]
+            and not (torch.is_grad_enabled()
+                     and (xi.requires_grad or keys.requires_grad or values.requires_grad))
+            and _flash_op() is not None)
+
+
+def _flash_chunks(xi, keys, values, beta: float, chunk_size: int):
+    """Chunked update: the fused kernel on each block of patterns, blocks merged exactly.
+
+    Each block gives its normalised output and log-sum-exp; :func:`aa.merge_softmax_partials`
+    combines them (the streaming log-sum-exp of :func:`aa.streaming_softmax_matmul`, with the
+    per-block work in one fused kernel instead of four array operations).
+    """
+    import torch
+
+    op = _flash_op()
+    lead = max(xi.ndim, keys.ndim, values.ndim)
+    pad = max(0, 4 - lead)
+
+    def up(t):
+        return t.reshape((1,) * (pad + lead - t.ndim) + tuple(t.shape))
+
+    q, k, v = up(xi), up(keys), up(values)
+    batch = torch.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    q, k, v = (t.expand(*batch, *t.shape[-2:]) for t in (q, k, v))   # the kernel does not broadcast
+    out = lse = None
+    n = k.shape[-2]
+    for a in range(0, n, chunk_size):
+        b = min(a + chunk_size, n)
+        o, ell = op(q, k[..., a:b, :], v[..., a:b, :], 0.0, False, scale=beta)
+        if out is None:
+            out, lse = o, ell
+            continue
+        # aa.merge_softmax_partials, in place on the two fresh kernel outputs
+        new = torch.logaddexp(lse, ell)
+        ref = torch.where(torch.isfinite(new), new, torch.zeros_like(new))
+        out.mul_(torch.exp(lse - ref).unsqueeze(-1)).add_(o.mul_(torch.exp(ell - ref).unsqueeze(-1)))
+        lse = new
+    return out.reshape(tuple(out.shape[pad:]))
+
+
 def _chunk_scores(xi, keys, beta, bias, start, stop, xp):
     s = _scores(xi, keys[..., start:stop, :], beta, xp)
     if bias is not None:
@@ -137,6 +211,9 @@ def _lse(xi, keys, beta, xp, *, bias=None, chunk_size=None):
     recorded (one (..., q, n) temporary, as :func:`_update`), instead of three.
     """
     n = keys.shape[-2]
+    if _dask.is_dask_array(keys):
+        _, lse = _dask.softmax_matmul(xi, keys, beta, values=False, chunk_size=chunk_size)
+        return lse / beta
     if chunk_size is None or chunk_size >= n:
         s = _scores(xi, keys, beta, xp)
         if bias is not None:
@@ -508,11 +585,12 @@ class ModernHopfieldNetwork:
 
     Parameters
     ----------
-    patterns : array_like or tensor, shape (n_patterns, dim)
+    patterns : array_like, tensor or dask.array.Array, shape (n_patterns, dim)
         Stored patterns :math:`x_i`, **one per row** (the paper's :math:`X` has them as columns:
         ``patterns`` is :math:`X^\top`). NumPy input is copied (integers become float64, float32
         stays float32). A torch tensor is kept as is (not copied, not detached), so gradients
-        flow to it; it must not be modified in place afterwards.
+        flow to it; it must not be modified in place afterwards. A Dask array is kept lazy (one
+        pass at construction computes :math:`M` and checks that every entry is finite).
     beta : float, default=1.0
         Inverse temperature β > 0. Large β separates the patterns' basins (retrieval of single
         patterns); small β gives metastable states and, for β → 0, the global average.
@@ -531,8 +609,20 @@ class ModernHopfieldNetwork:
     memory is ``batch × chunk_size`` instead of ``batch × N``; results agree with the one-shot
     computation to rounding. For torch tensors without ``chunk_size`` one update is executed by
     ``torch.nn.functional.scaled_dot_product_attention`` (4-D, so PyTorch may use its fused
-    flash kernel); with ``chunk_size`` the streaming array-API code runs on every backend and
-    dtype with memory bounded by the chunk.
+    flash kernel). With ``chunk_size``, CPU tensors that record no gradient run PyTorch's fused
+    kernel on each block and merge the blocks' normalised outputs by their log-sum-exps
+    (:func:`hopfield._array_api.merge_softmax_partials`; in float32 the merged weights carry a
+    relative error of about ε·|lse|, the rounding of a score of that size); everything else runs
+    the streaming array-API code, on every backend and dtype, with memory bounded by the chunk.
+
+    **Patterns larger than memory.** ``patterns`` may be a ``dask.array.Array`` (the ``dask``
+    extra), split into blocks of rows that live on the workers of a Dask cluster. Update,
+    retrieval, energy and separation then reduce block by block where the blocks are: each
+    block's partial log-sum-exp and weighted sum are merged exactly in a tree, so only the
+    queries and ``(batch, dim)`` partials travel (see :mod:`hopfield._dask_bank`); queries and
+    results are NumPy arrays, :meth:`attention` returns a lazy ``(batch, N)`` Dask array, and
+    the computation runs on Dask's current scheduler (a ``dask.distributed.Client`` if one is
+    active).
 
     References
     ----------
@@ -554,13 +644,17 @@ class ModernHopfieldNetwork:
     """
 
     def __init__(self, patterns, beta: float = 1.0):
-        x, xp = _check_float_array(patterns, "patterns", (2,))
         check_scalar(beta, "beta", numbers.Real, min_val=0.0, include_min=False)
         if not math.isfinite(beta):
             raise ValueError(f"`beta` == {beta}, must be finite.")
+        self._beta = float(beta)
+        if _dask.is_dask_array(patterns):
+            self._x, self._max_norm = _dask.check_patterns(patterns, "patterns")
+            self._xp = aa.get_namespace(np.empty(0))
+            return
+        x, xp = _check_float_array(patterns, "patterns", (2,))
         self._x = x
         self._xp = xp
-        self._beta = float(beta)
         # M once, here: retrieve's default tol needs it and a first call should not pay for it
         self._max_norm = math.sqrt(aa.to_scalar(xp.max(_sq_norms(x, xp))))
 
@@ -602,6 +696,12 @@ class ModernHopfieldNetwork:
             raise ValueError(f"`{name}` has dimension {s.shape[-1]} but the patterns have "
                              f"dimension {self.dim}; shapes must match (got {tuple(s.shape)}).")
         x, xp = self._x, self._xp
+        if _dask.is_dask_array(x):
+            if not aa.is_numpy(s):
+                raise TypeError(f"`{name}` must be a NumPy array when the patterns are a Dask "
+                                f"array; got {type(states).__name__}.")
+            s = s.astype(np.result_type(s.dtype, x.dtype), copy=False)
+            return (s[None, :], x, xp, True) if s.ndim == 1 else (s, x, xp, False)
         if sxp is not xp:
             if aa.is_numpy(x):
                 xp = sxp
@@ -621,6 +721,8 @@ class ModernHopfieldNetwork:
 
     def _constants(self, x, xp):
         """(log N, ½M²); ½M² as an array of the computation, so gradients reach the patterns."""
+        if _dask.is_dask_array(x):
+            return math.log(x.shape[0]), 0.5 * self._max_norm ** 2
         return math.log(x.shape[0]), 0.5 * xp.max(_sq_norms(x, xp))
 
     # ------------------------------------------------------------------ maths
@@ -758,6 +860,8 @@ class ModernHopfieldNetwork:
         """
         check_scalar(block, "block", numbers.Integral, min_val=1)
         xp, x = self._xp, self._x
+        if _dask.is_dask_array(x):
+            return _dask.separation(x)
         n = x.shape[0]
         if n == 1:
             return xp.full((1,), math.inf, dtype=x.dtype, device=aa.device(x))
@@ -805,7 +909,8 @@ class ModernHopfieldNetwork:
         check_scalar(fixed_point_distance, "fixed_point_distance", numbers.Real, min_val=0.0)
         s, x, xp, single = self._prepare(queries, "queries")
         delta = float(_to_numpy(self.separation())[int(index)])
-        diff = s - x[int(index), :]
+        row = x[int(index), :]
+        diff = s - (np.asarray(row) if _dask.is_dask_array(row) else row)
         dist = xp.sqrt(xp.sum(diff * diff, axis=-1))
         dist = xp.where(dist > fixed_point_distance, dist,
                         xp.full_like(dist, float(fixed_point_distance)))
@@ -864,6 +969,10 @@ class ModernHopfieldNetwork:
 
     # ------------------------------------------------------------------ saving (see hopfield.io)
     def _to_arrays(self):
+        if _dask.is_dask_array(self._x):
+            raise TypeError("a ModernHopfieldNetwork with Dask patterns is not saved by "
+                            "`hopfield.save` (it would have to gather them); store the Dask "
+                            "array with its own writers (e.g. `dask.array.to_zarr`) and beta.")
         if not aa.is_numpy(self._x):
             raise TypeError("only a ModernHopfieldNetwork with NumPy patterns can be saved; "
                             "build it from `patterns.detach().cpu().numpy()`.")
