@@ -227,3 +227,26 @@ def test_small_batches_take_the_pattern_form_and_equal_float64(rng, states):
         _assert_same(ra, rb)
         assert_allclose(ra.energy_trace, rb.energy_trace, rtol=1e-12, atol=1e-9)
     assert a._hebb_k._k is None
+
+
+@pytest.mark.parametrize(("n", "p", "dtype"), [(70, 9, np.int32), (70, 9, np.int64),
+                                               (2**15 + 3, 2, np.int32)])
+def test_hebb_start_matches_naive_fields_and_energies(rng, n, p, dtype):
+    # the integer start of the weight form against K = ΞᵀΞ − P·I formed naively; n >= 2**15 takes
+    # the int32 overlap loop, the int64 fields the dtype for huge N·P
+    from hopfield.dynamics._kernels import hebb_start
+
+    x = hf.patterns.random(p, n, rng=rng)
+    s = hf.patterns.random(5, n, rng=rng)
+    theta = rng.integers(-3, 4, n).astype(np.int64)
+    m = s.astype(np.int64) @ x.T
+    h = m @ x - p * s.astype(np.int64) - theta  # zero diagonal: c_d = P
+    e = -0.5 * np.einsum("bi,bi->b", s, h + theta) + s @ theta
+    fields = np.empty((5, n), dtype=dtype)
+    overlaps = np.empty((5, p), dtype=np.int32)
+    energies, unstable = np.empty(5), np.empty(5, dtype=np.int64)
+    hebb_start(x, s, p, theta, fields, overlaps, energies, unstable)
+    assert_array_equal(overlaps, m)
+    assert_array_equal(fields, h)
+    assert_array_equal(energies, e)
+    assert_array_equal(unstable, np.count_nonzero(s * h < 0, axis=1))

@@ -158,9 +158,8 @@ class Coupling:
         diagonal is zeroed, else 0).
     k_formed : callable
         ``() -> bool``: whether the weight form is already available without new work.
-    patterns_f : callable or None
-        ``() -> Ξᵀ`` as float32 (float64 when N·P ≥ 2²⁴) for exact BLAS products, made on first
-        call.
+    patterns : ndarray (P, N) int8 or None
+        :math:`\Xi` itself (Hebb; the exact integer start of :meth:`start`), else None.
     """
 
     n_neurons: int
@@ -176,7 +175,7 @@ class Coupling:
     patterns_t: np.ndarray | None
     cdiag: int
     k_formed: Callable
-    patterns_f: Callable | None = None
+    patterns: np.ndarray | None = None
 
     @classmethod
     def from_weights(cls, w: np.ndarray, theta: np.ndarray, precision: str = "float64",
@@ -224,24 +223,17 @@ class Coupling:
         th = big.astype(np.int64)
         cdiag = p if zero_diagonal else 0
         wself = 0 if zero_diagonal else p
-        bound = (n - 1) * p + wself + int(np.abs(th).max(initial=0))
+        # |Ξᵀ Ξ s| <= NP bounds the fields before the diagonal and thresholds are taken off
+        bound = n * p + int(np.abs(th).max(initial=0))
         xt = transpose(x)
 
         def field(s):
             m = exact_product(s, xt, n)  # (B, P), |m| <= N
-            return exact_product(m, x, bound + cdiag) - cdiag * s.astype(np.int64) - th
-
-        dt = np.float32 if n * p < _F32_EXACT else np.float64
-        floats = {}
-
-        def patterns_f():  # one float copy of Ξᵀ, made when the BLAS start needs it
-            if "xt" not in floats:
-                floats["xt"] = xt.astype(dt)
-            return floats["xt"]
+            return exact_product(m, x, bound) - cdiag * s.astype(np.int64) - th
 
         return cls(n, float(scale), True, th, np.zeros(n, dtype=np.int64),
                    np.full(n, float(wself)), True, field, bound, lambda: store.matrix(x), xt,
-                   cdiag, lambda: store.formed(x), patterns_f)
+                   cdiag, lambda: store.formed(x), x)
 
     @classmethod
     def hebb_stack(cls, xt: np.ndarray, scale: float, zero_diagonal: bool) -> Coupling:
@@ -257,26 +249,22 @@ class Coupling:
     def start(self, s: np.ndarray):
         """Integer couplings: (fields, overlaps, energies, unstable neurons) of int8 states ``s``.
 
-        Two exact BLAS products (:math:`m = \\Xi s`, then :math:`\\Xi^\\top m`) and one fused pass
-        for the fields in the weight-form kernel's dtype, the exact energies (kernel units) and
-        the count of unstable neurons, in blocks of probes that bound the temporaries.
+        One exact integer pass per probe (:func:`~hopfield.dynamics._kernels.hebb_start`:
+        :math:`m = \\Xi s`, :math:`H = \\Xi^\\top m - c_d s - \\Theta`, the energies in kernel
+        units and the count of unstable neurons), parallel over probes. It does not call BLAS:
+        a multi-threaded BLAS product leaves its threads spinning for a while after it returns,
+        and on a machine with few cores they take the cores from the sweeps that follow (on two
+        cores that doubled the wall time of a whole recall).
         """
-        from ._kernels import integer_fields
+        from ._kernels import hebb_start
 
-        xtf = self.patterns_f()
-        xf = xtf.T  # a view: one float copy of the patterns
         b, n = s.shape
         fields = np.empty((b, n), dtype=self.field_dtype())
-        overlaps = np.empty((b, xf.shape[0]), dtype=np.int64)
+        overlaps = np.empty((b, self.patterns.shape[0]), dtype=np.int32)  # |m| <= N
         energies = np.empty(b)
         unstable = np.empty(b, dtype=np.int64)
-        rows = max(1, _BLOCK_BYTES // (8 * n))
-        for r in range(0, b, rows):
-            m = s[r:r + rows].astype(xtf.dtype) @ xtf
-            overlaps[r:r + rows] = m
-            integer_fields(m @ xf, s[r:r + rows], self.cdiag, self.theta, fields[r:r + rows],
-                           energies[r:r + rows], unstable[r:r + rows])
-        return fields, overlaps, energies, int(unstable.sum())
+        hebb_start(self.patterns, s, self.cdiag, self.theta, fields, overlaps, energies, unstable)
+        return fields, overlaps.astype(np.int64), energies, int(unstable.sum())
 
     def start_overlaps(self, s: np.ndarray):
         """Integer couplings, pattern form: (overlaps :math:`m = \\Xi s` int64, energies) of int8
