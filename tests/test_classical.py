@@ -6,6 +6,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import hopfield as hf
 from naive import all_states, energy, sequential_recall
+from naive import hebb as naive_hebb
 
 
 def _random_symmetric(rng, n, *, diag="zero"):
@@ -425,3 +426,38 @@ def test_store_chains_and_recall_needs_weights():
     np.testing.assert_array_equal(zero.recall(np.ones(4)).states, [-1, 1, -1, 1])  # weights given
     loaded = hf.HopfieldNetwork(40).store(x)
     assert repr(loaded.recall(x)).startswith("RecallResult(states=array(shape=(3, 40), dtype=int8")
+
+
+def test_store_on_given_weights_adds_the_hebb_term(rng):
+    # from_weights(W).store(X) is W plus X's Hebb term (1/N, zero diagonal: W's diagonal is kept),
+    # not the Hebb weights of X alone; likewise for a binary network in its own space
+    n = 24
+    w0 = _random_symmetric(rng, n, diag=True)
+    x = hf.patterns.random(3, n, rng=rng)
+    x2 = hf.patterns.random(2, n, rng=rng)
+    net = hf.HopfieldNetwork.from_weights(w0).store(x)
+    assert_allclose(net.weights, w0 + naive_hebb(x, 1.0 / n), rtol=0, atol=1e-12)
+    net.store(x2)
+    assert_allclose(net.weights, w0 + naive_hebb(np.concatenate([x, x2]), 1.0 / n), atol=1e-12)
+    assert net.n_patterns == 5
+    theta = rng.normal(size=n)
+    binary = hf.HopfieldNetwork.from_weights(2 * w0, theta, states="binary")
+    binary.store(hf.patterns.to_binary(x))
+    bip = hf.HopfieldNetwork.from_weights(w0, theta - w0.sum(axis=1)).store(x)
+    assert_allclose(binary.bipolar_weights, bip.bipolar_weights, atol=1e-12)
+    assert_allclose(binary.weights, 2 * (w0 + naive_hebb(x, 1.0 / n)), atol=1e-12)
+    probes = hf.patterns.flip(x, 0.2, rng=rng)
+    assert_array_equal(binary.recall(hf.patterns.to_binary(probes), rng=0).states,
+                       hf.patterns.to_binary(bip.recall(probes, rng=0).states))
+
+
+def test_store_on_given_weights_refuses_rules_that_would_discard_them(rng):
+    n = 10
+    w0 = _random_symmetric(rng, n)
+    x = hf.patterns.random(2, n, rng=rng)
+    for rule, params in (("pseudoinverse", {}), ("hebb", {"normalize": "p"})):
+        net = hf.HopfieldNetwork.from_weights(w0)
+        net._rule = hf.rules.get_rule(rule, **params)  # as a saved network may carry
+        with pytest.raises(ValueError, match=r"from_weights.*discard"):
+            net.store(x)
+        assert_array_equal(net.weights, w0)

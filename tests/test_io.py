@@ -1,5 +1,6 @@
 """Saving and loading: bit-exact round trips; foreign, corrupt and hostile files are refused."""
 
+import json
 import pickle
 import zipfile
 
@@ -106,3 +107,72 @@ def test_foreign_and_corrupt_files(tmp_path, rng):
 def test_save_rejects_unknown_objects(tmp_path):
     with pytest.raises(TypeError, match="cannot save"):
         hf.save(object(), tmp_path / "x.npz")
+
+
+@pytest.mark.parametrize("states", ["bipolar", "binary"])
+def test_hebb_network_is_saved_as_its_patterns_and_loads_bit_exact(tmp_path, rng, states):
+    # the file holds the int8 patterns, never the float64 N×N W (which save must not form)
+    n, p = 400, 3
+    x = hf.patterns.random(p, n, rng=rng)
+    net = hf.HopfieldNetwork(n, states=states, thresholds=2.0 / n)
+    net.store(x if states == "bipolar" else hf.patterns.to_binary(x))
+    path = tmp_path / "hebb.npz"
+    hf.save(net, path)
+    assert "w" not in net._cache  # saving did not form W
+    with zipfile.ZipFile(path) as zf:
+        assert "weights.npy" not in zf.namelist()
+    assert path.stat().st_size < n * p + 4 * 8 * n  # patterns and thresholds, not 8 N² bytes
+    back = hf.load(path)
+    assert back.weights.tobytes() == net.weights.tobytes()
+    assert back.thresholds.tobytes() == net.thresholds.tobytes()
+    assert_array_equal(back.patterns, net.patterns)
+    probes = hf.patterns.flip(x, 0.2, rng=rng)
+    probes = probes if states == "bipolar" else hf.patterns.to_binary(probes)
+    r, rb = net.recall(probes, rng=1), back.recall(probes, rng=1)
+    assert_array_equal(rb.states, r.states)
+    assert rb.energy.tobytes() == r.energy.tobytes()
+
+
+def test_unstored_network_loads_without_weights(tmp_path):
+    hf.save(hf.HopfieldNetwork(5), tmp_path / "empty.npz")
+    back = hf.load(tmp_path / "empty.npz")
+    assert back.n_neurons == 5 and back.n_patterns == 0
+    with pytest.raises(ValueError, match="no weights yet"):
+        back.recall(np.ones(5, dtype=np.int8))
+
+
+def test_given_weights_and_float64_hebb_keep_the_matrix(tmp_path, rng):
+    n = 12
+    w0 = rng.normal(size=(n, n))
+    w0 = (w0 + w0.T) / 2
+    x = hf.patterns.random(2, n, rng=rng)
+    given = hf.HopfieldNetwork.from_weights(w0).store(x)  # W0 plus x's Hebb term
+    ref = hf.HopfieldNetwork(n, precision="float64").store(x)
+    for net in (given, ref):
+        hf.save(net, tmp_path / "m.npz")
+        back = hf.load(tmp_path / "m.npz")
+        assert back.weights.tobytes() == net.weights.tobytes()
+        more = hf.patterns.random(1, n, rng=rng)
+        assert_array_equal(back.store(more).weights, net.copy().store(more).weights)
+
+
+def test_format_version_1_files_still_load(tmp_path, rng):
+    # a file as version 1 wrote it: the float64 W beside the patterns, no weights form in config
+    n = 10
+    x = hf.patterns.random(2, n, rng=rng)
+    net = hf.HopfieldNetwork(n).store(x)
+    w0 = rng.normal(size=(n, n))
+    given = hf.HopfieldNetwork.from_weights(w0 + w0.T)
+    for model, pats in ((net, x), (given, np.zeros((0, n), np.int8))):
+        header = json.dumps({"format": "hopfield-model", "version": 1, "kind": "HopfieldNetwork",
+                             "config": {"states": "bipolar", "rule": "hebb",
+                                        "rule_params": {"normalize": "n", "zero_diagonal": True},
+                                        "precision": "auto"}}).encode()
+        np.savez(tmp_path / "v1.npz", __hopfield__=np.frombuffer(header, dtype=np.uint8),
+                 weights=model.weights, thresholds=np.zeros(n), patterns=pats)
+        back = hf.load(tmp_path / "v1.npz")
+        assert back.weights.tobytes() == model.weights.tobytes()
+        probe = hf.patterns.flip(x[0], 0.2, rng=0)
+        assert_array_equal(back.recall(probe, rng=0).states, model.recall(probe, rng=0).states)
+    more = hf.patterns.random(1, n, rng=rng)  # the given weights are kept when storing
+    assert_array_equal(back.store(more).weights, given.copy().store(more).weights)

@@ -167,3 +167,32 @@ def test_every_byte_corruption_is_a_value_error_or_the_model(tmp_path):
             except ValueError:
                 continue
             assert type(out) is type(model)
+
+
+@pytest.mark.parametrize(("key", "value", "match"), [("weights", "bogus", "form"),
+                                                     ("weights", 3, "form"),
+                                                     ("custom_weights", "no", "custom_weights")])
+def test_classical_weights_form_is_checked(tmp_path, key, value, match):
+    net = hf.HopfieldNetwork(8, precision="float64")
+    net.store(X)
+    path = tmp_path / "net.npz"
+    hf.save(net, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    head = json.loads(np.load(io.BytesIO(members["__hopfield__.npy"])).tobytes())
+    head["config"][key] = value
+    members["__hopfield__.npy"] = _npy(np.frombuffer(json.dumps(head).encode(), dtype=np.uint8))
+    _refused(_write(tmp_path / "bad.npz", members), match)
+
+
+def test_hebb_form_without_the_hebb_rule_is_refused(tmp_path):
+    net = hf.HopfieldNetwork(8)
+    net.store(X)
+    path = tmp_path / "net.npz"
+    hf.save(net, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    head = json.loads(np.load(io.BytesIO(members["__hopfield__.npy"])).tobytes())
+    head["config"]["rule"], head["config"]["rule_params"] = "storkey", {}
+    members["__hopfield__.npy"] = _npy(np.frombuffer(json.dumps(head).encode(), dtype=np.uint8))
+    _refused(_write(tmp_path / "bad.npz", members), "Hebb rule")

@@ -228,7 +228,8 @@ class HopfieldNetwork:
         """A network with given weights and thresholds, in the state space ``states``.
 
         Weights need not be symmetric (then asynchronous convergence is not guaranteed and
-        ``max_sweeps`` bounds the run).
+        ``max_sweeps`` bounds the run). :meth:`store` then adds the Hebb term of the new patterns
+        to these weights (see there).
         """
         w = check_weights(weights)
         net = cls(w.shape[0], states=states)
@@ -333,19 +334,44 @@ class HopfieldNetwork:
         -------
         HopfieldNetwork
             The network itself, so that calls chain: ``HopfieldNetwork(N).store(X).recall(probe)``.
+
+        Notes
+        -----
+        On a network built with :meth:`from_weights` the given weights are the memory so far:
+        Hebb's rule adds the term of the new patterns to them, :math:`W + \\tfrac1N \\sum_\\mu
+        \\xi^\\mu \\xi^{\\mu\\top}` (zero diagonal: the given diagonal is kept), an incremental
+        rule such as Storkey's updates them. A rule that computes W from all the patterns at once
+        (pseudo-inverse, MacKay) or Hebb normalised by the pattern count (``normalize="p"``)
+        cannot extend weights that no patterns produced, and raises ``ValueError``.
         """
         x = self._to_bipolar(patterns, "patterns", patterns=True)
         if self._integer_hebb:  # the patterns are the weights (see _coupling)
             self._patterns = np.concatenate([self._patterns, x])
             self._w = None
             return self
-        if self._rule.incremental:
+        if self._custom_w:
+            self._w = self._extend_given(x)
+        elif self._rule.incremental:
             self._w = self._rule.extend(self._w, x, self.n_patterns)
         else:
             self._w = self._rule._weights(np.concatenate([self._patterns, x]))
         self._patterns = np.concatenate([self._patterns, x])
         self._cache = {}  # the field function may read the patterns
         return self
+
+    def _extend_given(self, x: np.ndarray) -> np.ndarray:
+        """Given (bipolar) weights after storing ``x``: the rule's increment added to them."""
+        rule = self._rule
+        if isinstance(rule, Hebb) and rule.normalize != "p":
+            return self._w + rule._weights(x)  # the term of x alone; the given diagonal is kept
+        if rule.incremental and not isinstance(rule, Hebb):
+            return rule.extend(self._w, x, self.n_patterns)
+        why = ("Hebb's rule with normalize='p' scales by the number of patterns, and the given "
+               "weights have none" if isinstance(rule, Hebb) else
+               f"the {rule.name!r} rule computes the weights from all patterns at once")
+        raise ValueError(f"cannot store `patterns` on weights given to `from_weights`: {why}, so it "
+                         "would discard them. Store them with a network built from the patterns "
+                         "instead, or add your own term to the weights.")
 
     # ------------------------------------------------------------------ energy and fields
     def energy(self, states) -> np.ndarray | float:
@@ -504,31 +530,58 @@ class HopfieldNetwork:
 
     # ------------------------------------------------------------------ saving (see hopfield.io)
     def _to_arrays(self):
+        """Config and arrays of a file. Integer Hebb weights are saved as their patterns (N·P
+        bytes; W is formed again from them, bit-exact), all others as the float64 W."""
         rule = self._rule
         named = type(rule).__module__ == "hopfield.rules" and rule.name in RULES
         config = {"states": self._states, "rule": rule.name if named else None,
                   "rule_params": rule.params() if named else {}, "precision": self._precision}
-        arrays = {"weights": self._w, "thresholds": self._extra_theta, "patterns": self._patterns}
+        arrays = {"thresholds": self._extra_theta, "patterns": self._patterns}
+        if self._integer_hebb:
+            config["weights"] = "hebb"
+        else:
+            config["weights"] = "matrix"
+            config["custom_weights"] = self._custom_w
+            arrays["weights"] = self._w
         return config, arrays
 
     @classmethod
     def _from_arrays(cls, config, arrays):
-        w = check_weights(arrays["weights"], "weights")
-        n = w.shape[0]
-        theta = check_thresholds(arrays["thresholds"], n)
+        form = config.get("weights", "matrix")  # files of format version 1 always hold W
+        if form not in ("hebb", "matrix"):
+            raise ValueError(f"the weights' form {form!r} is neither 'hebb' nor 'matrix'")
         pats = np.asarray(arrays["patterns"])
-        if pats.dtype != np.int8 or pats.ndim != 2 or pats.shape[1] != n or not np.all(np.abs(pats) == 1):
-            raise ValueError("stored patterns must be an int8 ±1 array with one column per neuron")
+        if pats.dtype != np.int8 or pats.ndim != 2 or not np.all(np.abs(pats) == 1):
+            raise ValueError("stored patterns must be a 2-D int8 ±1 array")
+        n = pats.shape[1]
+        w = None
+        if form == "matrix":
+            w = check_weights(arrays["weights"], "weights")
+            if w.shape[0] != n:
+                raise ValueError(f"the patterns have {n} neurons and the weights {w.shape[0]}")
+        if n < 1:
+            raise ValueError("a network has at least one neuron")
+        theta = check_thresholds(arrays["thresholds"], n)
         rule = config.get("rule")
         net = cls(n, states=config["states"], rule=rule or _UnsavedRule(),
                   precision=config.get("precision", "auto"),
                   **(config.get("rule_params", {}) if rule else {}))
         net._patterns = np.array(pats, copy=True)
-        net._custom_w = not (isinstance(net._rule, Hebb) and pats.shape[0] > 0)  # checked below
-        net._w = np.array(arrays["weights"], dtype=np.float64, copy=True)
         net._extra_theta = theta
+        if form == "hebb":
+            if not net._integer_hebb:
+                raise ValueError("weights saved as Hebb patterns need the Hebb rule and a precision "
+                                 "other than 'float64'")
+            net._w = None
+            net._has_weights = pats.shape[0] > 0
+            return net
+        if "custom_weights" in config:
+            net._custom_w = check_bool(config["custom_weights"], "custom_weights")
+        else:  # version 1: weights without patterns were given (from_weights) unless all zero
+            net._custom_w = pats.shape[0] == 0 and bool(np.any(w))
+        net._w = np.array(w, dtype=np.float64, copy=True)
         net._cache = {}
-        if isinstance(net._rule, Hebb) and pats.shape[0] and not np.allclose(
+        if not net._custom_w and isinstance(net._rule, Hebb) and pats.shape[0] and not np.allclose(
             net._rule._weights(pats), net._w, rtol=0, atol=1e-9
         ):
             # recall may use the patterns instead of W (see _field_function): they must agree

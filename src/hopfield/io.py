@@ -24,7 +24,10 @@ import numpy as np
 __all__ = ["MODELS", "load", "save"]
 
 FORMAT = "hopfield-model"
-VERSION = 1
+#: the version written; 2: a Hebb network holds its patterns instead of the float64 W
+VERSION = 2
+#: the versions read (a model's ``_from_arrays`` reads every one of them)
+READABLE = (1, 2)
 _HEADER = "__hopfield__"
 
 #: kind -> "module:Class" of every model that can be saved
@@ -192,8 +195,9 @@ def _read_header(members: _Members) -> dict:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise _BadFile("it is not a hopfield model file (bad header)")
     version = header.get("version")
-    if type(version) is not int or version != VERSION:
-        raise _BadFile(f"it has format version {version!r}; this hopfield reads version {VERSION}")
+    if type(version) is not int or version not in READABLE:
+        raise _BadFile(f"it has format version {version!r}; this hopfield reads versions "
+                       f"{', '.join(map(str, READABLE))}")
     if not isinstance(header.get("kind"), str):
         raise _BadFile(f"its header's kind is {header.get('kind')!r}, not a model name")
     if not isinstance(header.get("config", {}), dict):
