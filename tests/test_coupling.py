@@ -250,3 +250,19 @@ def test_hebb_start_matches_naive_fields_and_energies(rng, n, p, dtype):
     assert_array_equal(fields, h)
     assert_array_equal(energies, e)
     assert_array_equal(unstable, np.count_nonzero(s * h < 0, axis=1))
+
+
+def test_sweeps_keep_int16_fields_only_when_the_row_bound_fits(rng):
+    # |H_i| <= max_i Σ_j |K_ij| + |Θ_i|: int16 fields below 2**15, int32 above (a threshold of
+    # 40 000 in units of 1/N pushes the bound over); both runs equal the float64 path
+    n, p = 60, 7
+    x = hf.patterns.random(p, n, rng=rng)
+    k = naive_hebb(x, 1).astype(np.int64)
+    assert HebbIntegers(True).row_bound(x) == np.abs(k).sum(axis=1).max()
+    theta = np.zeros(n)
+    theta[:3] = 40_000 / n
+    probes = hf.patterns.flip(x[rng.integers(0, p, 12)], 0.2, rng=rng)
+    for th, dtype in ((0.0, np.int16), (theta, np.int32)):
+        a, b = _pair(n, x, thresholds=th)
+        assert a._coupling().sweep_field_dtype() == dtype
+        _assert_same(a.recall(probes, rng=5), b.recall(probes, rng=5))

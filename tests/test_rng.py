@@ -62,3 +62,31 @@ def _capacity():
 def test_rng_none_gives_fresh_randomness(draw):
     first, second = draw(), draw()
     assert not np.array_equal(first, second)
+
+
+def _splitmix_uniform(state):
+    """splitmix64 (Steele, Lea & Flood 2014) in Python integers: the next state and u in [0, 1)."""
+    mask = 2**64 - 1
+    state = (state + 0x9E3779B97F4A7C15) & mask
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    z ^= z >> 31
+    return state, (z >> 11) / 2**53
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 17, 500])
+def test_kernel_shuffle_is_fisher_yates_on_the_splitmix_stream(n):
+    # the kernels' shuffle (draws made ahead in one loop) against the textbook one draw per swap
+    from hopfield._rng_kernels import shuffle
+
+    for seed in (0, 12345, 2**64 - 7):
+        order = np.arange(n, dtype=np.int32)
+        out = int(shuffle(order, np.uint64(seed)))
+        ref, state = list(range(n)), seed
+        for k in range(n - 1, 0, -1):
+            state, u = _splitmix_uniform(state)
+            j = int(u * (k + 1))
+            ref[k], ref[j] = ref[j], ref[k]
+        assert order.tolist() == ref
+        assert out == state

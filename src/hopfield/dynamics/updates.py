@@ -150,7 +150,7 @@ def async_kernel(coupling, form, fields, overlaps, states, clamp, order, tie_cod
         kernel(xt3, theta, group, coupling.cdiag, wself, coupling.scale, states, overlaps, clamp,
                order_code, tie_code, betas, seeds, energies, trace, sweeps, converged, flips)
     else:
-        h = np.ascontiguousarray(fields, dtype=coupling.field_dtype())
+        h = np.ascontiguousarray(fields, dtype=coupling.sweep_field_dtype())
         kernel = k.async_sweeps if parallel else k.async_sweeps_serial
         kernel(coupling.weights_t(), coupling.eps, coupling.diag, coupling.scale, states, h,
                clamp, order_code, tie_code, betas, seeds, energies, trace, sweeps, converged,
