@@ -25,6 +25,13 @@ N = 2000: 4 MB). The limit divides that by the read bandwidth measured in the sa
 shuffles (one random permutation per sweep), the decisions and the initial fields, so it is a
 lower bound, not a prediction.
 
+Why no probe-blocking kernel (printed per row as ``update_ns_random_row`` and
+``update_ns_cached_row``): the field update of one flip, ``h += 2 K[i]`` over the N fields in the
+sweeps' own dtype, timed on rows of K drawn at random (K read from the cache level that holds it,
+as in a recall) and on 8 rows that stay in L1/L2 (what sharing one row read among a block of
+probes would give at best). When the two are equal the update is bound by the additions, not by
+reading K, and a blocked kernel has nothing to save.
+
 ``*_cpu_per_probe_ms``: CPU time (``time.process_time``) on one Numba and one BLAS thread for
 ``hopfield``, and of the single-threaded peers: the cost on one core, much less sensitive than
 wall time to the other jobs of a shared machine; ``cpu_speedup_vs_fastest_peer`` is their ratio.
@@ -136,6 +143,31 @@ def read_bandwidth(nbytes, repeats=5):
     return nbytes / best
 
 
+def update_costs(k, field_dtype, n_flips=20000, repeats=5):
+    """ns per flip of ``h += ±2 K[i]`` (the sweeps' update) on random rows and on 8 cached rows."""
+    from numba import njit
+
+    @njit(cache=False)
+    def updates(k, h, rows):
+        n = h.shape[0]
+        for t in range(rows.shape[0]):
+            row = k[rows[t]]
+            if t & 1:
+                for m in range(n):
+                    h[m] += 2 * row[m]
+            else:
+                for m in range(n):
+                    h[m] -= 2 * row[m]
+
+    gen = np.random.default_rng(0)
+    out = []
+    for rows in (gen.integers(0, k.shape[0], n_flips), gen.integers(0, 8, n_flips)):
+        h = np.zeros(k.shape[0], dtype=field_dtype)
+        updates(k, h, rows[:4])
+        out.append(1e9 * min(_median_time(updates, k, h, rows)[0] for _ in range(repeats)) / n_flips)
+    return out
+
+
 def naive_recall_all(w, probes):
     gen = np.random.default_rng(4)
     return [naive_async_recall(w, s, gen) for s in probes]
@@ -166,13 +198,16 @@ def bench_one(n, p, n_probes, peer_probes, repeats, hn, hk):
     x = hf.patterns.random(p, n, rng=0)
     idx = np.random.default_rng(1).integers(0, p, n_probes)
     probes = hf.patterns.flip(x[idx], 0.1, rng=2)
-    for make in (ours_store, float64_store):  # compile the kernels outside the timing
+    for make in (ours_store, float64_store):  # load or compile the kernels outside the timing
         ours_recall(make(x[:2]), probes[:2])
         ours_recall(make(x), probes[:10])
+        ours_recall(make(x), probes)  # the weight form's kernels for this K's and fields' dtypes
     t_store, net = _median_time(ours_store, x, repeats=repeats)
-    t_blas, _ = _median_time(naive_store, x, repeats=repeats)
     t_first, _ = _median_time(ours_recall, net, probes)  # includes forming K, if recall needs it
     t_recall, res = _median_time(ours_recall, net, probes, repeats=repeats)
+    # after the recalls: a multi-threaded BLAS product leaves its threads spinning for a while,
+    # and on two cores they would take the cores from a recall timed right after it
+    t_blas, _ = _median_time(naive_store, x, repeats=repeats)
     ref = float64_store(x)
     t_ref, res_ref = _median_time(ours_recall, ref, probes, repeats=repeats)
     sub = probes[:peer_probes]
@@ -194,8 +229,12 @@ def bench_one(n, p, n_probes, peer_probes, repeats, hn, hk):
         "read_gbps": gbps,
         "bandwidth_limit_ms": 1e3 * flips * n * itemsize / (gbps * 1e9),
         "bits_correct": float(np.mean(res.states == x[idx])),
+        "field_dtype": np.dtype(net._coupling().sweep_field_dtype()).name,
         "naive_numpy_per_probe_ms": 1e3 * t_naive / len(sub),
     }
+    coupling = net._coupling()
+    row["update_ns_random_row"], row["update_ns_cached_row"] = update_costs(
+        coupling.weights_t(), coupling.sweep_field_dtype())
     if hn is not None:
         row["hopfieldnetwork_store_s"], m = _median_time(hn_store, hn, x)
         row["hopfieldnetwork_per_probe_ms"] = 1e3 * _median_time(hn_recall, m, sub)[0] / len(sub)
@@ -234,7 +273,7 @@ def markdown(rows):
             "recall_cpu_per_probe_ms", "bandwidth_limit_ms",
             "naive_numpy_per_probe_ms", "hopfieldnetwork_per_probe_ms",
             "hopfieldkit_per_probe_ms", "speedup_vs_fastest_peer", "cpu_speedup_vs_fastest_peer",
-            "speedup_vs_float64",
+            "speedup_vs_float64", "update_ns_random_row", "update_ns_cached_row",
             "bits_correct"]
     cols = [c for c in cols if any(c in r for r in rows)]
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
