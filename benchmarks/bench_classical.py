@@ -25,12 +25,20 @@ N = 2000: 4 MB). The limit divides that by the read bandwidth measured in the sa
 shuffles (one random permutation per sweep), the decisions and the initial fields, so it is a
 lower bound, not a prediction.
 
-Why no probe-blocking kernel (printed per row as ``update_ns_random_row`` and
+Probe blocking: in the fixed order (``update="sequential"``) every probe visits neuron i at the
+same step, so the kernel runs blocks of probes together and one read of a weight column serves
+every probe of the block that flips it. ``sequential_per_probe_ms`` is that recall,
+``sequential_unblocked_per_probe_ms`` the same kernel with one probe per block (each probe reads
+its own columns), ``sequential_blocking_speedup`` their ratio, ``sequential_same_states`` whether
+both gave the same states.
+
+Where blocking can and cannot help (printed per row as ``update_ns_random_row`` and
 ``update_ns_cached_row``): the field update of one flip, ``h += 2 K[i]`` over the N fields in the
 sweeps' own dtype, timed on rows of K drawn at random (K read from the cache level that holds it,
 as in a recall) and on 8 rows that stay in L1/L2 (what sharing one row read among a block of
 probes would give at best). When the two are equal the update is bound by the additions, not by
-reading K, and a blocked kernel has nothing to save.
+reading K, and a blocked kernel has nothing to save. The default random order cannot be blocked:
+each probe follows its own permutation.
 
 ``*_cpu_per_probe_ms``: CPU time (``time.process_time``) on one Numba and one BLAS thread for
 ``hopfield``, and of the single-threaded peers: the cost on one core, much less sensitive than
@@ -126,6 +134,19 @@ def ours_recall(net, probes):
     return net.recall(probes, update="async", rng=3)
 
 
+def sequential_recall(net, probes, block=None):
+    """Fixed-order recall; ``block=1`` runs the blocked kernel one probe per block (every probe
+    reads its own weight columns, as without blocking)."""
+    from hopfield.dynamics import updates
+
+    saved = updates._BLOCK_PROBES
+    updates._BLOCK_PROBES = block or saved
+    try:
+        return net.recall(probes, update="sequential")
+    finally:
+        updates._BLOCK_PROBES = saved
+
+
 def float64_store(x):
     net = hf.HopfieldNetwork(x.shape[1], precision="float64")
     net.store(x)
@@ -205,6 +226,9 @@ def bench_one(n, p, n_probes, peer_probes, repeats, hn, hk):
     t_store, net = _median_time(ours_store, x, repeats=repeats)
     t_first, _ = _median_time(ours_recall, net, probes)  # includes forming K, if recall needs it
     t_recall, res = _median_time(ours_recall, net, probes, repeats=repeats)
+    sequential_recall(net, probes)  # compiled and loaded before the timing
+    t_seq, res_seq = _median_time(sequential_recall, net, probes, repeats=repeats)
+    t_seq1, res_seq1 = _median_time(sequential_recall, net, probes, 1, repeats=repeats)
     # after the recalls: a multi-threaded BLAS product leaves its threads spinning for a while,
     # and on two cores they would take the cores from a recall timed right after it
     t_blas, _ = _median_time(naive_store, x, repeats=repeats)
@@ -223,6 +247,10 @@ def bench_one(n, p, n_probes, peer_probes, repeats, hn, hk):
         "first_recall_per_probe_ms": 1e3 * t_first / n_probes,
         "recall_cpu_per_probe_ms": 1e3 * c_recall / n_probes,
         "float64_recall_per_probe_ms": 1e3 * t_ref / n_probes,
+        "sequential_per_probe_ms": 1e3 * t_seq / n_probes,
+        "sequential_unblocked_per_probe_ms": 1e3 * t_seq1 / n_probes,
+        "sequential_blocking_speedup": t_seq1 / t_seq,
+        "sequential_same_states": bool(np.array_equal(res_seq.states, res_seq1.states)),
         "speedup_vs_float64": t_ref / t_recall,
         "same_states_as_float64": bool(np.array_equal(res.states, res_ref.states)),
         "mean_flips": flips,
@@ -274,6 +302,8 @@ def markdown(rows):
             "naive_numpy_per_probe_ms", "hopfieldnetwork_per_probe_ms",
             "hopfieldkit_per_probe_ms", "speedup_vs_fastest_peer", "cpu_speedup_vs_fastest_peer",
             "speedup_vs_float64", "update_ns_random_row", "update_ns_cached_row",
+            "sequential_per_probe_ms", "sequential_unblocked_per_probe_ms",
+            "sequential_blocking_speedup",
             "bits_correct"]
     cols = [c for c in cols if any(c in r for r in rows)]
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]

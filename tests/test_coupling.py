@@ -266,3 +266,43 @@ def test_sweeps_keep_int16_fields_only_when_the_row_bound_fits(rng):
         a, b = _pair(n, x, thresholds=th)
         assert a._coupling().sweep_field_dtype() == dtype
         _assert_same(a.recall(probes, rng=5), b.recall(probes, rng=5))
+
+
+@pytest.mark.parametrize("precision", ["auto", "float64"])
+def test_blocked_fixed_order_kernel_equals_one_probe_at_a_time(rng, precision):
+    # blocks of probes visiting neuron i together (one column read per block) against the
+    # one-probe kernel: states, fields' energies, trace, sweeps, flips, at T = 0 and T > 0, with
+    # clamped neurons and a batch that is not a multiple of the block
+    from hopfield.dynamics import _kernels as k
+
+    n, p, batch = 80, 8, 37
+    x = hf.patterns.random(p, n, rng=rng)
+    net = hf.HopfieldNetwork(n, precision=precision).store(x)
+    c = net._coupling()
+    probes = hf.patterns.flip(x[rng.integers(0, p, batch)], 0.3, rng=rng)
+    clamp = rng.random(probes.shape) < 0.05
+    seeds = rng.integers(0, 2**63, size=batch, dtype=np.uint64)
+    for betas in (np.full(30, np.inf), np.concatenate([np.full(4, 3.0), np.full(20, np.inf)]),
+                  np.full(3, 0.5)):
+        out = []
+        for block in (None, 1, 5, 16):  # None: the one-probe kernel, on one thread
+            s = probes.copy()
+            if c.integer:
+                fields, _, energies, _ = c.start(s)
+            else:
+                fields = c.field(s)
+                energies = -0.5 * np.einsum("bi,bi->b", s, fields + c.theta) + s @ c.theta
+            h = np.ascontiguousarray(fields, dtype=c.sweep_field_dtype())
+            trace = np.zeros((batch, len(betas) + 1))
+            res = [np.zeros(batch, np.int64), np.zeros(batch, np.bool_), np.zeros(batch, np.int64)]
+            if block is None:
+                k.async_sweeps_serial(c.weights_t(), c.eps, c.diag, c.scale, s, h, clamp,
+                                      k.ORDER_FIXED, 0, betas, seeds, energies, trace, *res)
+            else:
+                k.sequential_sweeps_blocked(c.weights_t(), c.eps, c.diag, c.scale, s, h, clamp,
+                                            0, betas, seeds, energies, trace, *res, block)
+            out.append((s, h, energies, trace, *res))
+        for other in out[1:]:
+            for a, b in zip(out[0], other, strict=True):
+                assert_array_equal(a, b)
+        assert not np.array_equal(out[0][0], probes)  # the dynamics did run

@@ -182,6 +182,110 @@ def async_sweeps_serial(
 
 
 @njit(cache=True)
+def _block_sweeps_fixed(wt, eps, wdiag, scale, s, h, clamp, tie_code, betas, state, e, trace,
+                        sweeps_out, converged_out, flips_out, track):
+    """Sweeps of a block of probes in the fixed order, all at the same step (see
+    :func:`sequential_sweeps_blocked`); each probe's decisions, draws and flips are those of
+    :func:`_probe_sweeps` with ``order_code`` = ORDER_FIXED."""
+    nb, n = s.shape
+    max_sweeps = betas.shape[0]
+    active = np.ones(nb, dtype=np.bool_)
+    n_active = nb
+    who = np.empty(nb, dtype=np.int64)  # the probes that flip the current neuron
+    sign = np.empty(nb, dtype=np.int8)
+    swept = np.zeros(nb, dtype=np.int64)
+    for b in range(nb):
+        flips_out[b] = 0
+        converged_out[b] = False
+        sweeps_out[b] = max_sweeps
+        if track:
+            trace[b, 0] = e[b]
+    for t in range(max_sweeps):
+        beta = betas[t]
+        deterministic = np.isinf(beta)
+        if deterministic:
+            for b in range(nb):
+                if active[b] and _is_fixed_point(h[b], s[b], eps, clamp[b], tie_code):
+                    active[b] = False
+                    n_active -= 1
+                    sweeps_out[b] = t + 1
+                    converged_out[b] = True
+                    if track:
+                        for r in range(t + 1, max_sweeps + 1):
+                            trace[b, r] = e[b]
+        if n_active == 0:
+            break
+        for b in range(nb):
+            swept[b] = 0
+        for i in range(n):
+            nf = 0
+            for b in range(nb):
+                if not active[b] or clamp[b, i]:
+                    continue
+                hi = h[b, i]
+                old = s[b, i]
+                new, st = _decide(hi, eps[i], old, tie_code, beta, deterministic, scale,
+                                  wdiag[i], state[b])
+                state[b] = st
+                if new != old:
+                    e[b] += -2.0 * new * hi - 2.0 * wdiag[i]
+                    s[b, i] = new
+                    who[nf] = b
+                    sign[nf] = new
+                    nf += 1
+            if nf == 0:
+                continue
+            row = wt[i]  # read once from memory, then from L1 for the other probes that flip
+            for q in range(nf):
+                hb = h[who[q]]
+                swept[who[q]] += 1
+                if sign[q] > 0:
+                    for m in range(n):
+                        hb[m] += 2 * row[m]
+                else:
+                    for m in range(n):
+                        hb[m] -= 2 * row[m]
+        for b in range(nb):
+            if not active[b]:
+                continue
+            flips_out[b] += swept[b]
+            if track:
+                trace[b, t + 1] = e[b]
+            if deterministic and swept[b] == 0:
+                active[b] = False
+                n_active -= 1
+                sweeps_out[b] = t + 1
+                converged_out[b] = True
+                if track:
+                    for r in range(t + 2, max_sweeps + 1):
+                        trace[b, r] = e[b]
+
+
+@njit(cache=True, parallel=True)
+def sequential_sweeps_blocked(
+    wt, eps, wdiag, scale, states, fields, clamp, tie_code, betas, seeds, energies, trace,
+    sweeps_out, converged_out, flips_out, block,
+):
+    r""":func:`async_sweeps` in the fixed order 0..N-1, on blocks of ``block`` probes at once.
+
+    The probes of a block visit neuron i at the same step, so one read of the column
+    :math:`W_{:, i}` (row i of ``wt``) serves every probe of the block that flips it, instead of
+    one read per probe; what each probe does (decisions, heat-bath draws from its own stream,
+    flips, energies, trace, convergence) is exactly what :func:`async_sweeps` does with
+    ``order_code`` = ORDER_FIXED. It pays when K does not fit in the cache (large N), where the
+    column reads dominate. Blocks run in parallel. Arguments as in :func:`async_sweeps`.
+    """
+    track = trace.shape[1] > 0
+    batch = states.shape[0]
+    for g in prange((batch + block - 1) // block):
+        lo = g * block
+        hi = min(lo + block, batch)
+        _block_sweeps_fixed(wt, eps, wdiag, scale, states[lo:hi], fields[lo:hi], clamp[lo:hi],
+                            tie_code, betas, seeds[lo:hi].copy(), energies[lo:hi], trace[lo:hi],
+                            sweeps_out[lo:hi], converged_out[lo:hi], flips_out[lo:hi], track)
+
+
+@njit(cache=True)
 def _probe_sweeps_patterns(
     xt, theta, cdiag, wself, scale, s, m, clamp, order_code, tie_code, betas, state, e,
     trace_row, track,
