@@ -24,14 +24,21 @@ the same inputs, and the column is the median of the per-pair ratios (robust to 
 shared machine changing between configurations). ``RSS Δ × SDPA`` divides by the SDPA row's
 memory, measured in its own fresh process.
 
-Memory: every measurement runs in a fresh subprocess. After a warm-up on a tiny problem (imports,
-thread pools), ``peak RSS Δ`` is the largest resident set size seen by a 1 ms sampling thread
-during the first full-size call minus the RSS just before it (same method for NumPy and torch;
-being the first call, no freed blocks from earlier calls can hide the temporaries). For NumPy,
+Memory: every measurement runs in a fresh subprocess. After a warm-up on a small problem that runs
+the same code paths (imports, thread pools, the chunk loop with a chunk of 16 rows, retrieve's
+convergence norms over 64 queries), ``peak RSS Δ`` is the largest resident set size seen by a
+1 ms sampling thread during the first full-size call minus the RSS just before it (same method
+for NumPy and torch; being the first call, no freed blocks from earlier calls can hide the
+temporaries). For NumPy,
 the ``tracemalloc`` peak (NumPy reports its buffers to it) is given as well. Time is the median
 of ``--repeat`` further calls. Each run uses ``--threads`` threads (BLAS, OpenMP, torch;
 default 1, because on a shared, loaded 2-core machine a second OpenMP thread mostly spins
 against other processes and makes every timing several times slower and erratic).
+
+Dask: the stored patterns as a ``dask.array.Array`` persisted on a local cluster (two worker
+processes, one thread each, eight blocks of rows drawn on the workers), ``update`` and
+``retrieve(steps=1)`` timed in turn with the in-memory NumPy network on the same patterns; the
+client's peak RSS Δ during one call, and the largest difference from the in-memory result.
 
 Run: ``python benchmarks/bench_modern.py [--quick] [--repeat 3]``. Prints Markdown tables.
 """
@@ -50,6 +57,10 @@ import time
 import numpy as np
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+# The warm-up problem runs the same code paths as the measured call (the chunk loop, and
+# retrieve's convergence norms, computed in blocks of 32 queries), so their first-use costs
+# (code pages, allocator pools) are paid before the memory is measured.
+WARM_Q, WARM_N, WARM_CHUNK = 64, 256, 16
 
 
 def _rss() -> int:
@@ -128,7 +139,7 @@ def _worker(cfg: dict) -> dict:
         sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
         x4, q4 = x_t[None, None], q_t[None, None]
 
-        def make(qq, xx):
+        def make(qq, xx, chunk):
             return {
                 "hopfield": lambda: net.update(qq) if xx is x_t else _update(qq, xx, xx, beta,
                                                                              xp),
@@ -140,7 +151,7 @@ def _worker(cfg: dict) -> dict:
                     qq[None, None], xx[None, None], xx[None, None], scale=beta)[0, 0],
             }[impl]
 
-        fn, warm = make(q_t, x_t), make(q_t[:2], x_t[:64])
+        fn, warm = make(q_t, x_t, chunk), make(q_t[:WARM_Q], x_t[:WARM_N], WARM_CHUNK)
         peer = None
         if impl != "SDPA":              # timed in alternation with ours, in this process
             def peer():
@@ -152,7 +163,7 @@ def _worker(cfg: dict) -> dict:
         xp = aa.get_namespace(x)
         net = hf.ModernHopfieldNetwork(x, beta=beta)
 
-        def make(qq, xx):
+        def make(qq, xx, chunk):
             def naive():
                 s = beta * (qq @ xx.T)
                 e = np.exp(s - s.max(axis=1, keepdims=True))
@@ -166,7 +177,7 @@ def _worker(cfg: dict) -> dict:
                 "naive": naive,
             }[impl]
 
-        fn, warm = make(queries, x), make(queries[:2], x[:64])
+        fn, warm = make(queries, x, chunk), make(queries[:WARM_Q], x[:WARM_N], WARM_CHUNK)
         peer = None
         sync = lambda: None  # noqa: E731
 
@@ -214,6 +225,51 @@ def _worker(cfg: dict) -> dict:
             "err": err, "paired_ratio": ratio}
 
 
+def _dask_worker(cfg: dict) -> dict:
+    """The stored patterns as a Dask array persisted on a local cluster, against the same
+    patterns in memory (NumPy, one BLAS thread in the client)."""
+    import gc
+
+    import dask.array as da
+    from dask.distributed import Client, LocalCluster
+
+    import hopfield as hf
+
+    n, d, nq, beta = cfg["n"], cfg["d"], cfg["q"], cfg["beta"]
+    workers, rows = cfg["workers"], cfg["block_rows"]
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        # the bank is drawn and normalised on the workers and stays there
+        x = da.random.default_rng(0).standard_normal((n, d), chunks=(rows, d), dtype=np.float32)
+        x = (x * (np.float32(24.0) / da.linalg.norm(x, axis=1, keepdims=True))).persist()
+        rng = np.random.default_rng(1)
+        idx = np.sort(rng.integers(0, n, size=nq))
+        targets = x[idx].compute()
+        queries = targets + np.float32(0.3) * rng.standard_normal((nq, d), dtype=np.float32)
+        net = hf.ModernHopfieldNetwork(x, beta=beta)
+        net.update(queries[:WARM_Q])                 # imports, task graph machinery
+        gc.collect()
+        with _PeakRSS() as mem:                      # the client's memory during one call
+            out = net.update(queries)
+        calls = {"dask update": lambda: net.update(queries),
+                 "dask retrieve": lambda: net.retrieve(queries, steps=1).states}
+        x_local = x.compute()                        # now the client holds the bank as well
+        local = hf.ModernHopfieldNetwork(x_local, beta=beta)
+        ref = local.update(queries)
+        diff = float(np.max(np.abs(out.astype(np.float64) - ref)))
+        err = float(np.max(np.abs(out.astype(np.float64) - targets)))
+        times = {k: [] for k in (*calls, "in-memory update")}
+        for _ in range(cfg["repeat"]):              # in turn, so both see the same load
+            for name, f in (*calls.items(), ("in-memory update", lambda: local.update(queries))):
+                t0 = time.perf_counter()
+                f()
+                times[name].append(time.perf_counter() - t0)
+        n_workers = len(client.scheduler_info()["workers"])
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    return {"times": med, "client_rss_mb": mem.delta_mb, "bank_mb": x_local.nbytes / 2**20,
+            "blocks": -(-n // rows), "workers": n_workers, "diff": diff, "err": err}
+
+
 def _run(cfg: dict) -> dict:
     threads = str(cfg["threads"])
     env = {**os.environ, "OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
@@ -227,6 +283,30 @@ def _run(cfg: dict) -> dict:
 
 def _fmt(x, nd=1):
     return "—" if x is None else f"{x:.{nd}f}"
+
+
+def _print_dask(base: dict, n: int, *, quick: bool):
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        print("\n(dask.distributed not installed: no Dask rows)")
+        return
+    rows = n // 8
+    r = _run({**base, "lib": "dask", "n": n, "workers": 2, "block_rows": rows})
+    t = r["times"]
+    print(f"\n## Stored patterns in a Dask array (float32, N = {n}, d = {base['d']}, "
+          f"{base['q']} queries)\n")
+    print(f"Local cluster of {r['workers']} worker processes × 1 thread; the bank "
+          f"({r['bank_mb']:.0f} MiB) in {r['blocks']} blocks of {rows} rows, drawn and kept "
+          "on the workers. In-memory: the same patterns as a NumPy array in the client (one "
+          "BLAS thread). Median of the calls timed in turn.\n")
+    print("| call | time [s] | time × in-memory update |")
+    print("|---|---:|---:|")
+    for k in ("in-memory update", "dask update", "dask retrieve"):
+        print(f"| {k} | {t[k]:.3f} | {t[k] / t['in-memory update']:.2f} |")
+    print(f"\nclient peak RSS Δ during a Dask update: {r['client_rss_mb']:.1f} MiB "
+          f"(bank {r['bank_mb']:.0f} MiB); max |Dask − in-memory| = {r['diff']:.1e}; "
+          f"max error against the stored patterns {r['err']:.1e}")
 
 
 def main(argv=None):
@@ -244,7 +324,8 @@ def main(argv=None):
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(_worker(json.loads(args.worker))))
+        cfg = json.loads(args.worker)
+        print(json.dumps(_dask_worker(cfg) if cfg.get("lib") == "dask" else _worker(cfg)))
         return
     try:
         import torch
@@ -290,6 +371,8 @@ def main(argv=None):
         print(f"| {name} | {dtype} | {impl} | {r['time']:.3f} | {t_ratio} | {_fmt(r['rss_mb'])} | "
               f"{m_ratio} | {_fmt(r['trace_mb'])} | {r['err']:.1e} |", flush=True)
 
+    if not args.rows or "dask" in args.rows:
+        _print_dask(base, n, quick=args.quick)
     if args.rows:
         end = os.getloadavg()
         print(f"\nload average at the end {end[0]:.2f} / {end[1]:.2f} / {end[2]:.2f}")
