@@ -285,6 +285,31 @@ def _fmt(x, nd=1):
     return "—" if x is None else f"{x:.{nd}f}"
 
 
+def _verdict(ok: bool) -> str:
+    return "MET" if ok else "MISSED"
+
+
+def _print_verdicts(paired: dict, grown: dict, ns) -> None:
+    """The targets of issue 12 item 3 and issue 15 item 4, from the rows just printed."""
+    lines = []
+    chunked = paired.get(("cpu", "float32", "hopfield chunked"))
+    if chunked:
+        lines.append(f"target chunked update, torch float32 (issue 12 item 3): time × SDPA <= 1.1: "
+                     f"{_verdict(chunked[0] <= 1.1)} ({chunked[0]:.2f})")
+    for key in (("torch", "hopfield chunked"), ("numpy", "hopfield chunked")):
+        if key in grown:
+            a, b = grown[key][0], grown[key][-1]
+            lines.append(f"target memory flat in N, {key[0]} chunked (issue 12 item 3): RSS Δ at "
+                         f"N = {ns[-1]} <= 1.5 × RSS Δ at N = {ns[0]}: {_verdict(b <= 1.5 * a)} "
+                         f"({b:.0f} vs {a:.0f} MiB)")
+    ret = paired.get(("cpu", "float32", "retrieve"))
+    if ret:
+        lines.append(f"target retrieve(steps=1), torch float32 (issue 15 item 4): time × SDPA and "
+                     f"RSS Δ × SDPA <= 1.1: {_verdict(max(ret) <= 1.1)} ({ret[0]:.2f}, {ret[1]:.2f})")
+    if lines:
+        print("\n" + "\n".join(lines))
+
+
 def _print_dask(base: dict, n: int, *, quick: bool):
     try:
         import dask.distributed  # noqa: F401
@@ -359,7 +384,7 @@ def main(argv=None):
         keep = {tuple(r.split(":")) for r in args.rows.split(",")}
         rows = [r for r in rows if (r[0], r[2], r[3]) in keep or (r[3] == "SDPA"
                 and any(k[0] == r[0] and k[1] == r[2] for k in keep))]
-    sdpa = {}
+    sdpa, paired, grown = {}, {}, {}
     for lib, dev, dtype, impl in rows:
         r = _run({**base, "lib": lib, "device": dev, "impl": impl, "dtype": dtype, "n": n})
         if impl == "SDPA":              # the peer; every other row is ours, timed against it
@@ -367,6 +392,8 @@ def main(argv=None):
         ref = sdpa.get((dev, dtype)) if lib == "torch" and impl != "SDPA" else None
         t_ratio = "—" if ref is None else f"{r['paired_ratio']:.2f}"
         m_ratio = "—" if ref is None else f"{r['rss_mb'] / max(ref['rss_mb'], 0.1):.2f}"
+        if ref is not None:
+            paired[(dev, dtype, impl)] = (r["paired_ratio"], r["rss_mb"] / max(ref["rss_mb"], 0.1))
         name = f"{lib} {dev}" if lib == "torch" else "numpy"
         print(f"| {name} | {dtype} | {impl} | {r['time']:.3f} | {t_ratio} | {_fmt(r['rss_mb'])} | "
               f"{m_ratio} | {_fmt(r['trace_mb'])} | {r['err']:.1e} |", flush=True)
@@ -374,6 +401,7 @@ def main(argv=None):
     if not args.rows or "dask" in args.rows:
         _print_dask(base, n, quick=args.quick)
     if args.rows:
+        _print_verdicts(paired, grown, ())
         end = os.getloadavg()
         print(f"\nload average at the end {end[0]:.2f} / {end[1]:.2f} / {end[2]:.2f}")
         return
@@ -391,7 +419,9 @@ def main(argv=None):
             r = _run({**base, "lib": lib, "device": dev, "impl": impl, "dtype": "float32", "n": k,
                       "repeat": 1})
             cells.append(f"{r['time']:.2f} / {r['rss_mb']:.0f}")
+            grown.setdefault((lib, impl), []).append(r["rss_mb"])
         print(f"| {lib} | {impl} | " + " | ".join(cells) + " |", flush=True)
+    _print_verdicts(paired, grown, ns)
     end = os.getloadavg()
     print(f"\nload average at the end {end[0]:.2f} / {end[1]:.2f} / {end[2]:.2f}")
 
