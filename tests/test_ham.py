@@ -564,3 +564,140 @@ def test_identity_layer_elimination_only_where_it_saves_work(rng):
     assert _linear_layer.eliminable_layer(wide, batch=256, steps=100) is None  # m > 2 n_A
     conv = _conv_ham(rng)
     assert _linear_layer.eliminable_layer(conv, batch=4, steps=100) is None  # no identity layer
+
+
+# ---------------------------------------------------------------------------- the general in-place loop
+def _hub_free_ham(rng, dtype=np.float64):
+    """No identity layer (so every Euler run takes the general in-place loop): tanh with a bias,
+    softmax (β = 2), tanh (β = 0.7) joined in a triangle, and an unconnected tanh layer without
+    bias (a zero drive)."""
+    layers = [Layer(12, Tanh(1.0), bias=0.3 * rng.normal(size=12)),
+              Layer(6, Softmax(2.0), tau=0.5), Layer(7, Tanh(0.7), tau=0.8), Layer(3, Tanh(1.0))]
+    edges = [(0, 1), (1, 2), (0, 2)]
+    weights = [(0.6 * rng.normal(size=(layers[post].size, layers[pre].size))).astype(dtype)
+               for pre, post in edges]
+    return HAM(layers, [DenseSynapse(w) for w in weights], edges=edges), edges, weights
+
+
+def _plain_euler(layers, edges, weights, xs, *, dt, steps, mask=None, tol=None):
+    """x ← x + dt·ẋ with ẋ = m ⊙ (Σ W g + b − x)/τ, and the energy
+    E = Σ_A [x·g − L(x) − b·g] − Σ_(pre,post) g_post·W g_pre, written out with NumPy float64 and
+    the closed-form activations, independently of the library's code. Returns the states, the
+    energy trace and the number of steps (fewer if max|ẋ| < tol first)."""
+    xs = [np.array(x, dtype=np.float64) for x in xs]
+    ws = [np.asarray(w, dtype=np.float64) for w in weights]
+    betas = [layer.lagrangian.beta for layer in layers]
+    biases = [np.zeros(layer.size) if layer.bias is None else np.asarray(layer.bias)
+              for layer in layers]
+    mask = mask or [1.0] * len(layers)
+
+    def act(layer, x, beta):
+        if isinstance(layer.lagrangian, Softmax):
+            e = np.exp(beta * x - np.max(beta * x, axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+        return np.tanh(beta * x)
+
+    def lagrangian(layer, x, beta):
+        if isinstance(layer.lagrangian, Softmax):
+            m = np.max(beta * x, axis=-1)
+            return (m + np.log(np.exp(beta * x - m[:, None]).sum(axis=-1))) / beta
+        return np.sum(np.logaddexp(beta * x, -beta * x) - np.log(2.0), axis=-1) / beta
+
+    energies, k = [], 0
+    while True:
+        gs = [act(layer, x, b) for layer, x, b in zip(layers, xs, betas, strict=True)]
+        ds = [np.broadcast_to(b, x.shape).copy() for b, x in zip(biases, xs, strict=True)]
+        e = sum(np.sum(x * g, axis=-1) - lagrangian(layer, x, b) - g @ bias
+                for layer, x, g, b, bias in zip(layers, xs, gs, betas, biases, strict=True))
+        for (pre, post), w in zip(edges, ws, strict=True):
+            ds[post] += gs[pre] @ w.T
+            ds[pre] += gs[post] @ w
+            e = e - np.sum(gs[post] * (gs[pre] @ w.T), axis=-1)
+        energies.append(e)
+        speeds = [m * (d - x) / layer.tau
+                  for m, d, x, layer in zip(mask, ds, xs, layers, strict=True)]
+        if (tol is not None and max(np.max(np.abs(v)) for v in speeds) < tol) or k == steps:
+            return xs, np.stack(energies), k
+        xs = [x + dt * v for x, v in zip(xs, speeds, strict=True)]
+        k += 1
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numpy32", "torch", "torch32", "torch_grad"])
+def test_general_in_place_loop_equals_the_plain_euler_loop(backend, rng):
+    """The general Euler loop of a HAM without an identity layer (drives GEMM'd into per-run
+    buffers, activations written in place, torch's tanh as 2σ(2βx) − 1) gives the states and
+    energies of the plain x + dt·ẋ loop written out in the test: free, with clamped neurons and
+    a clamped layer, and stopping at `tol`; with and without the energy trace (which takes the
+    activations from `energy_and_activation` instead)."""
+    f32 = backend.endswith("32")
+    dtype = np.float32 if f32 else np.float64
+    ham, edges, weights = _hub_free_ham(rng, dtype)
+    xs = [rng.normal(size=(5, layer.size)).astype(dtype) for layer in ham.layers]
+    inputs = [x.copy() for x in xs]
+    mask = np.zeros(12, dtype=bool)
+    mask[::3] = True
+    cases = {"free": ({}, {}), "clamped": ({"clamp": {0: mask, 2: True}},
+                                           {"mask": [(~mask).astype(float), 1.0, 0.0, 1.0]}),
+             "tol": ({"tol": 2e-3}, {"tol": 2e-3})}
+    tol = {"rtol": 3e-5, "atol": 3e-5} if f32 else {"rtol": 1e-11, "atol": 1e-12}
+    for name, (options, ref_options) in cases.items():
+        steps = 2000 if name == "tol" else 40
+        ref_states, ref_energy, ref_steps = _plain_euler(ham.layers, edges, weights, xs, dt=0.05,
+                                                         steps=steps, **ref_options)
+        assert (ref_steps < steps) == (name == "tol")
+        for record in (False, True):
+            if backend.startswith("torch"):
+                torch = pytest.importorskip("torch")
+                ham_t = HAM(ham.layers, [DenseSynapse(torch.tensor(w)) for w in weights],
+                            edges=edges)
+                ts = [torch.tensor(x) for x in xs]
+                if backend == "torch_grad":  # the functional (autograd) path, for comparison
+                    ts[1].requires_grad_(True)
+                    res = ham_t.run(ts, dt=0.05, max_steps=steps, record_energy=record, **options)
+                else:
+                    with torch.no_grad():
+                        res = ham_t.run(ts, dt=0.05, max_steps=steps, record_energy=record,
+                                        **options)
+                states = [s.detach().numpy() for s in res.states]
+                energy = None if res.energy is None else res.energy.detach().numpy()
+            else:
+                res = ham.run(xs, dt=0.05, max_steps=steps, record_energy=record, **options)
+                states, energy = res.states, res.energy
+            assert res.n_steps == ref_steps and res.converged == (name == "tol"), (name, record)
+            assert all(s.dtype == dtype for s in states)
+            for a, b in zip(states, ref_states, strict=True):
+                np.testing.assert_allclose(a, b, **tol, err_msg=f"{name}, record={record}")
+            if record:
+                np.testing.assert_allclose(energy, ref_energy, **tol, err_msg=name)
+            if name == "clamped":
+                np.testing.assert_array_equal(states[0][:, mask], xs[0][:, mask])
+                np.testing.assert_array_equal(states[2], xs[2])
+    for x, x0 in zip(xs, inputs, strict=True):  # the in-place steps work on copies
+        np.testing.assert_array_equal(x, x0)
+
+
+def test_general_in_place_loop_raises_at_the_step_a_state_overflows():
+    """The per-step finiteness check still names the step where a state stopped being finite:
+    the first step at which the plain loop (in the same dtype) leaves the finite numbers."""
+    from hopfield.lagrangian import Exponential
+
+    torch = pytest.importorskip("torch")
+    w = np.full((2, 3), 30.0)
+    ham = HAM([Layer(3, Exponential(1.0)), Layer(2, "identity")], [DenseSynapse(w)])
+    for dtype in (np.float64, np.float32):
+        xs = [np.full((1, 3), 5.0, dtype=dtype), np.zeros((1, 2), dtype=dtype)]
+        x0, x1 = (x.copy() for x in xs)
+        wd = w.astype(dtype)
+        bad = None
+        with np.errstate(over="ignore", invalid="ignore"):
+            for step in range(1, 100):  # x ← x + dt (drive − x), dt = 0.5
+                x0, x1 = x0 + 0.5 * (x1 @ wd - x0), x1 + 0.5 * (np.exp(x0) @ wd.T - x1)
+                if not (np.all(np.isfinite(x0)) and np.all(np.isfinite(x1))):
+                    bad = step
+                    break
+        assert bad is not None
+        layer = 0 if not np.all(np.isfinite(x0)) else 1
+        for states in (xs, [torch.tensor(x) for x in xs]):
+            with torch.no_grad(), pytest.raises(FloatingPointError, match=(
+                    rf"state of layer {layer} became non-finite \(NaN or inf\) at step {bad} ")):
+                ham.run(states, dt=0.5, max_steps=100, record_energy=False)

@@ -102,12 +102,15 @@ class LeakySystem:
     this class adds the leak, the time constants and the clamp masks :math:`m^A`, and offers the
     three forms the integrators use: ``f = system(xs)``, ``(f, E) = system.with_energy(xs)`` (the
     energy from the same activations and synapse products) and the in-place Euler pair
-    ``evaluate`` / ``advance``.
+    ``evaluate`` / ``advance``. ``in_place``, if given, is the form of ``drives`` that
+    ``evaluate`` uses: the same maths, with drives returned in scratch buffers that ``advance``
+    may overwrite (no arrays allocated per step).
     """
 
-    def __init__(self, drives, taus, *, leaks=None, masks=None):
+    def __init__(self, drives, taus, *, leaks=None, masks=None, in_place=None):
         n = len(taus)
         self._drives = drives
+        self._in_place = in_place
         self.taus = list(taus)
         self.leaks = [1.0] * n if leaks is None else [float(a) for a in leaks]
         self.masks = [None] * n if masks is None else list(masks)
@@ -128,11 +131,16 @@ class LeakySystem:
         return self._speed(xs, ds), e
 
     def evaluate(self, xs, want_energy, want_speed):
-        ds, e = self._drives(xs, want_energy)
-        return (self._speed(xs, ds) if want_speed else None), e, ds
+        if self._in_place is None:
+            ds, e = self._drives(xs, want_energy)
+            return (self._speed(xs, ds) if want_speed else None), e, (ds, False)
+        ds, e = self._in_place(xs, want_energy)
+        return (self._speed(xs, ds) if want_speed else None), e, (ds, True)
 
-    def advance(self, xs, ds, h):
-        """:math:`x\\mathrel{+}=\\frac h\\tau m\\odot(d-\\alpha x)` in place (no autograd graph)."""
+    def advance(self, xs, ctx, h):
+        """:math:`x\\mathrel{+}=\\frac h\\tau m\\odot(d-\\alpha x)` in place (no autograd graph);
+        ``ctx`` is what :meth:`evaluate` returned with the drives."""
+        ds, scratch = ctx
         for x, d, tau, a, m in zip(xs, ds, self.taus, self.leaks, self.masks, strict=True):
             if isinstance(m, float):  # the whole layer is clamped
                 continue
@@ -140,11 +148,16 @@ class LeakySystem:
             if is_torch_array(x):
                 if m is None and a == 1.0:
                     x.lerp_(d, c)
-                else:
-                    step = (d - a * x) * c
-                    x.add_(step if m is None else step * m)
+                    continue
+                step = d.sub_(x, alpha=a) if scratch else d - a * x  # d is ours to overwrite
+                step.mul_(c)
+                x.add_(step if m is None else step.mul_(m))
             else:
-                step = d - x if a == 1.0 else d - a * x
+                if scratch:
+                    step = d
+                    step -= x if a == 1.0 else a * x
+                else:
+                    step = d - x if a == 1.0 else d - a * x
                 step *= c
                 if m is not None:
                     step *= m

@@ -54,7 +54,7 @@ from ._common import (
 from ._linear_layer import eliminable_layer, run_eliminated
 from .general import GeneralNetwork
 from .integrate import IntegrationResult, _can_work_in_place
-from .lagrangians import AbstractLagrangian, resolve_lagrangian
+from .lagrangians import AbstractLagrangian, _activation_into, resolve_lagrangian
 
 __all__ = [
     "HAM",
@@ -64,6 +64,12 @@ __all__ = [
     "HAMResult",
     "Layer",
 ]
+
+
+def _torch():
+    import torch
+
+    return torch
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,6 +149,17 @@ class AbstractSynapse(abc.ABC):
         xp = xp_of(g_post)
         return -xp.sum(g_post * self.forward(g_pre), axis=-1)
 
+    def _accumulate_into(self, out, g, way, first, weights):
+        """``out ← product`` (``first``) or ``out ← out + product`` in place, ``product`` being
+        ``forward(g)`` or ``backward(g)``; ``out`` is scratch of the in-place Euler step and
+        ``weights`` a per-run dict in which subclasses keep their parameters converted to the
+        states' dtype and device."""
+        product = self.forward(g) if way == "forward" else self.backward(g)
+        if first:
+            out[...] = product
+        else:
+            out += product
+
 
 class DenseSynapse(AbstractSynapse):
     """Dense synapse with weight matrix ``weight`` of shape ``(n_post, n_pre)``.
@@ -175,6 +192,24 @@ class DenseSynapse(AbstractSynapse):
 
         w = like(self.weight, g)
         return torch.addmm(acc, g, w.T if way == "forward" else w)  # acc + g·Wᵀ in one GEMM
+
+    def _accumulate_into(self, out, g, way, first, weights):
+        key = (id(self), way)
+        w = weights.get(key)
+        if w is None:  # converted once per run, not at every step
+            w = like(self.weight, g)
+            w = weights[key] = w.T if way == "forward" else w
+        if is_torch_array(g):
+            if first:
+                _torch().mm(g, w, out=out)  # no fresh product array: GEMM into the buffer
+            else:
+                out.addmm_(g, w)  # out + g·w in one GEMM
+        elif first and isinstance(g, np.ndarray):
+            np.matmul(g, w, out=out)
+        elif first:
+            out[...] = g @ w
+        else:
+            out += g @ w
 
 
 class ConvSynapse(AbstractSynapse):
@@ -387,25 +422,80 @@ class HAM:
                     drives[into] = syn.accumulate(drives[into], gs[src], way)
         return [gs[a] * 0.0 if d is None else d for a, d in enumerate(drives)]
 
-    def _drives_and_energy(self, xs, want_energy, cache=None):
+    def _drives_into(self, gs, cache, work):
+        r"""The drives of :meth:`_drives`, written into the buffers of ``work`` (one
+        ``(batch, n_A)`` array per layer, made at the first step), with each synapse product
+        accumulated in place (``addmm`` on torch): no array is allocated per step. The buffers
+        are overwritten by the next call."""
+        plan = work.get("plan")
+        if plan is None:  # the order of the terms, once per run
+            const = cache["const"] if cache is not None else ()
+            outs = [g.new_empty(g.shape) if is_torch_array(g) else np.empty_like(g) for g in gs]
+            fresh = [True] * self.n_layers  # the next term into the layer overwrites its buffer
+            biases = []
+            for a, layer in enumerate(self.layers):
+                if layer.bias is not None:
+                    biases.append((outs[a], like(layer.bias, gs[a])))
+                    fresh[a] = False
+            terms = []
+            for k, ((pre, post), syn) in enumerate(zip(self.edges, self.synapses, strict=True)):
+                for into, src, way in ((post, pre, "forward"), (pre, post, "backward")):
+                    key = (k, way) if src in const else None  # a held layer: same product always
+                    terms.append((outs[into], src, syn, way, fresh[into], key))
+                    fresh[into] = False
+            zeros = [outs[a] for a in range(self.n_layers) if fresh[a]]  # no synapse, no bias
+            plan = work["plan"] = (outs, biases, terms, zeros, work.setdefault("weights", {}))
+        outs, biases, terms, zeros, weights = plan
+        for out, b in biases:
+            out[...] = b
+        for out, src, syn, way, first, key in terms:
+            if key is None:
+                syn._accumulate_into(out, gs[src], way, first, weights)
+                continue
+            if key not in cache:
+                cache[key] = getattr(syn, way)(gs[src])
+            if first:
+                out[...] = cache[key]
+            else:
+                out += cache[key]
+        for out in zeros:
+            out[...] = 0.0
+        return outs
+
+    def _drives_and_energy(self, xs, want_energy, cache=None, work=None):
         r"""Drives of every layer and, if asked, the energy from the same activations:
         :math:`E=\sum_A E_A(x^A)-\tfrac12\sum_Ag^A\cdot(d^A+b^A)` (each synapse product appears
         in two drives, the bias once). With a ``cache`` the activations (and Legendre energies)
-        of held layers are computed once."""
+        of held layers are computed once. With ``work`` (a per-run dict; in-place Euler steps
+        only) the activations and drives go into its buffers (:meth:`_drives_into`) and the
+        returned drives are scratch that the caller may overwrite."""
         const = cache["const"] if cache is not None else ()
+        if work is not None:  # buffers for these shapes, dtype and device (a new run may differ)
+            ref = xs[0]
+            layout = (type(ref), tuple(ref.shape), ref.dtype, getattr(ref, "device", None))
+            if work.get("layout") != layout:
+                work.clear()
+                work["layout"] = layout
         pairs = []
         for a, (layer, x) in enumerate(zip(self.layers, xs, strict=True)):
             key = ("g", a, want_energy)
             if a in const and key in cache:
                 pairs.append(cache[key])
                 continue
-            pair = (layer.lagrangian.energy_and_activation(x) if want_energy
-                    else (None, layer.lagrangian.activation(x)))
+            if want_energy:
+                pair = layer.lagrangian.energy_and_activation(x)
+            elif work is not None and a not in const:
+                buffers = work.setdefault("g", {})
+                if a not in buffers:
+                    buffers[a] = x.new_empty(x.shape) if is_torch_array(x) else np.empty_like(x)
+                pair = (None, _activation_into(layer.lagrangian, x, buffers[a]))
+            else:
+                pair = (None, layer.lagrangian.activation(x))
             if a in const:
                 cache[key] = pair
             pairs.append(pair)
         gs = [g for _, g in pairs]
-        ds = self._drives(gs, cache)
+        ds = self._drives(gs, cache) if work is None else self._drives_into(gs, cache, work)
         if not want_energy:
             return ds, None
         xp = xp_of(xs[0])
@@ -418,8 +508,10 @@ class HAM:
     def _system(self, masks=None) -> LeakySystem:
         const = frozenset(a for a, m in enumerate(masks or ()) if isinstance(m, float))
         cache = {"const": const} if const else None
+        work = {}  # buffers of the in-place Euler steps of one run
         return LeakySystem(lambda xs, want: self._drives_and_energy(xs, want, cache),
-                           [layer.tau for layer in self.layers], masks=masks)
+                           [layer.tau for layer in self.layers], masks=masks,
+                           in_place=lambda xs, want: self._drives_and_energy(xs, want, cache, work))
 
     def _derivatives(self, xs, masks=None):
         return self._system(masks)(xs)

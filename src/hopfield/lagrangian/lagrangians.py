@@ -614,6 +614,55 @@ def _finite_difference_activation(fn, x, step):
     return diff / (2.0 * h)
 
 
+def _activation_into(lagrangian, x, out):
+    r"""The activation :math:`g(x)` for an in-place Euler step, written into ``out`` where the
+    class allows it; returns the array that holds it.
+
+    ``out`` has the shape, dtype and device of ``x`` and is scratch owned by the caller. The
+    result may be ``x`` itself (:class:`Identity`), so it must be read before ``x`` is advanced,
+    or a new array (the classes without a buffered form). On torch, :class:`Tanh` is evaluated as
+    :math:`2\sigma(2\beta x)-1`, three passes of torch's vectorised logistic function instead of
+    its slower ``tanh`` kernel (about 3x faster on CPU); its absolute error is at most two units
+    in the last place of 1 (measured 1.8e-7 in float32 against 3e-8 for ``torch.tanh``), the
+    size of the rounding of the drives it feeds, though near :math:`x=0` the *relative* error is
+    larger than ``tanh``'s, which is why the public :meth:`Tanh.activation` keeps ``tanh``.
+    """
+    kind = type(lagrangian)
+    if kind is Identity:
+        return x
+    if kind is Tanh:
+        beta = lagrangian.beta
+        if is_torch_array(x):
+            import torch
+
+            torch.mul(x, 2.0 * beta, out=out)
+            torch.sigmoid(out, out=out)
+            return out.mul_(2.0).sub_(1.0)
+        if isinstance(x, np.ndarray):
+            if beta != 1.0:
+                np.multiply(x, beta, out=out)
+                return np.tanh(out, out=out)
+            return np.tanh(x, out=out)
+    if kind is Softmax:  # the formula of Softmax.activation, in place
+        beta = lagrangian.beta
+        if is_torch_array(x):
+            import torch
+
+            if beta != 1.0:
+                x = torch.mul(x, beta, out=out)
+            torch.sub(x, torch.amax(x, dim=-1, keepdim=True), out=out)
+            out.exp_()
+            return out.div_(out.sum(dim=-1, keepdim=True))
+        if isinstance(x, np.ndarray):
+            if beta != 1.0:
+                x = np.multiply(x, beta, out=out)
+            np.subtract(x, np.max(x, axis=-1, keepdims=True), out=out)
+            np.exp(out, out=out)
+            out /= np.sum(out, axis=-1, keepdims=True)
+            return out
+    return lagrangian.activation(x)
+
+
 #: Registry of named Lagrangians; :func:`make_lagrangian` looks names up here.
 LAGRANGIANS: dict[str, type[AbstractLagrangian]] = {
     "identity": Identity,
