@@ -8,12 +8,15 @@ a NaN presented as success, a hang or a raw internal error.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # hf.plot never imports pyplot; if anything does, stay headless
 
 import hopfield as hf
 from hopfield import cuts, human_memory, phasor
@@ -49,7 +52,8 @@ RING = np.roll(np.eye(6), 1, axis=1) + np.roll(np.eye(6), -1, axis=1)
 XY = np.random.default_rng(0).random((5, 2))
 D5 = np.sqrt(((XY[:, None] - XY[None]) ** 2).sum(-1))
 V5 = np.full((5, 5), 0.2)
-_SAVE_PATH = str(Path(tempfile.mkdtemp(prefix="hopfield-fuzz-")) / "model.npz")
+_SCRATCH = Path(tempfile.mkdtemp(prefix="hopfield-fuzz-"))
+_SAVE_PATH = str(_SCRATCH / "model.npz")
 
 
 def _net(**kw):
@@ -358,6 +362,74 @@ def entries() -> list[Entry]:
         E("analysis.storkey_capacity", hf.analysis.storkey_capacity, dict(n_neurons=100.0)),
         E("analysis.symmetric_mixtures", hf.analysis.symmetric_mixtures,
           dict(patterns=X, k=3, signs=True, max_count=4, rng=0)),
+    ]
+
+
+def _drawn(plot):
+    """``plot`` (a figure function), checked to return a Figure, which is cleared at once: hf.plot
+    builds figures without pyplot, so nothing else holds them and memory stays flat over the
+    thousands of calls of the fuzz test."""
+    from matplotlib.figure import Figure
+
+    def call(**kwargs):
+        out = plot(**kwargs)
+        fig = out[0] if isinstance(out, tuple) else out  # new_figure returns (fig, axes)
+        if not isinstance(fig, Figure):
+            raise AssertionError(f"{plot.__name__} returned {type(out).__name__}, not a Figure")
+        fig.clear()
+
+    return call
+
+
+def plot_entries() -> list[Entry]:
+    """The figure functions of hf.plot, each on small real results of the library.
+
+    Each figure has a second entry that fuzzes only ``path``, so that the many hostile values of the
+    other arguments never write a PNG (drawing takes ~0.1-0.3 s, writing it as long again). Names
+    start with ``plot.``: the figures have no kernels for the fuzz test's warm-up to compile.
+    """
+    data = hf.datasets.letters("TIL", scale=1)  # 3 images of 7 × 7
+    probes = hf.patterns.flip(data.patterns, 0.1, rng=0)
+    net = hf.HopfieldNetwork(data.patterns.shape[1]).store(data.patterns)
+    res = net.recall(probes, update="sync", max_sweeps=5, trace=True, rng=0)
+    maxcut = opt.solve_maxcut(RING, steps=20, replicas=2, rng=0)
+    curve = hf.analysis.capacity_curve("hebb", n_neurons=20, loads=(0.05, 0.1), trials=1, rng=0)
+    tsp = opt.solve_tsp(XY, method="potts", polish="2opt", replicas=1, rng=0)
+    tours = np.array([tsp.tour, tsp.polished_tour])
+    survey = hf.analysis.random_start_survey(_net(), n_starts=5, rng=0)
+    basins = hf.analysis.basin_radius(_net(), trials=2, max_sweeps=20, rng=0)
+    paired = human_memory.paired_associate_experiment(
+        n_subjects=2, n_lists=1, pairs_per_list=2, max_repetitions=1, lags=(0,), n_item=8,
+        n_context=8, rng=0)
+    png = str(_SCRATCH / "figure.png")
+    E, P = Entry, hf.plot
+    recall = dict(targets=data.patterns, probes=probes, recalled=res.states, shape=list(data.shape),
+                  names=list(data.names), energy_traces=res.energy_trace)
+    tsp_kw = dict(coords=XY, tours=tours, labels=["network", "2-opt"], energy_trace=tsp.energy_trace,
+                  title="5 cities", V=tsp.V)
+    return [
+        E("plot.new_figure", _drawn(P.new_figure), dict(nrows=2, ncols=2, figsize=[4.0, 3.0], squeeze=True)),
+        E("plot.figure_path", P.figure_path, dict(output=str(_SCRATCH / "figures"), name="letters")),
+        E("plot.recall_figure", _drawn(P.recall_figure), recall),
+        E("plot.recall_figure(path)", _drawn(P.recall_figure),  # one image, given 1-D: a cheap figure
+          dict(targets=data.patterns[0], probes=probes[0], recalled=res.states[0], shape=data.shape,
+               path=png), fuzz=("path",)),
+        E("plot.maxcut_figure", _drawn(P.maxcut_figure),
+          dict(result=maxcut, graph=RING, best_known=6.0, max_drawn_nodes=150)),
+        E("plot.maxcut_figure(path)", _drawn(P.maxcut_figure), dict(result=maxcut, path=png),
+          fuzz=("path",)),
+        E("plot.capacity_figure", _drawn(P.capacity_figure), dict(curves=[curve])),
+        E("plot.capacity_figure(path)", _drawn(P.capacity_figure), dict(curves=curve, path=png),
+          fuzz=("path",)),
+        E("plot.tsp_figure", _drawn(P.tsp_figure), tsp_kw),
+        E("plot.tsp_figure(path)", _drawn(P.tsp_figure), dict(coords=XY, tours=[tsp.tour], path=png),
+          fuzz=("path",)),
+        E("plot.basins_figure", _drawn(P.basins_figure), dict(survey=survey, basins=basins, probability=0.9)),
+        E("plot.basins_figure(path)", _drawn(P.basins_figure), dict(survey=survey, basins=basins, path=png),
+          fuzz=("path",)),
+        E("plot.paired_associate_figure", _drawn(P.paired_associate_figure), dict(results={"drift": paired})),
+        E("plot.paired_associate_figure(path)", _drawn(P.paired_associate_figure),
+          dict(results={"drift": paired}, path=png), fuzz=("path",)),
     ]
 
 

@@ -1,8 +1,20 @@
-"""Matplotlib figures. Matplotlib is imported inside each function, never at package import."""
+"""Matplotlib figures. Matplotlib is imported inside each function, never at package import.
+
+Every figure function checks its arguments first (shapes, lengths, the result objects' types, the
+destination ``path``), so a mistake is reported by name before anything is drawn.
+"""
 
 from __future__ import annotations
 
+import io
+import numbers
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
 import numpy as np
+
+from ._validation import check_bool, check_finite_array, check_scalar
 
 __all__ = [
     "basins_figure",
@@ -16,21 +28,76 @@ __all__ = [
 ]
 
 
+#: the most panels one figure may hold: far beyond a readable grid, small enough that a typo
+#: (``nrows=10**6``) is refused at once instead of building axes for minutes
+MAX_PANELS = 1000
+
+
 def figure_path(output, name: str):
     """Where a script writes its figure: ``output`` itself if it names a ``.png``, else
-    ``output/<name>.png``; the folder is created."""
-    from pathlib import Path
+    ``output/<name>.png``; the folder is created.
 
+    Parameters
+    ----------
+    output : str or path-like
+        A ``.png`` file name, or a folder.
+    name : str
+        The file stem used when ``output`` is a folder (no folder part, no suffix needed).
+    """
+    if not isinstance(output, str | os.PathLike):
+        raise TypeError(f"`output` must be a str or path-like (a folder or a .png file); got "
+                        f"{type(output).__name__}.")
+    if os.fspath(output) in ("", b""):
+        raise ValueError("`output` is an empty string; pass a folder (e.g. '.') or a .png file name.")
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a str (the figure's file stem); got {type(name).__name__}.")
+    if name in ("", ".", "..") or Path(name).name != name:
+        raise ValueError(f"`name` must be a file stem without a folder, e.g. 'letters_ti'; got {name!r}.")
     out = Path(output)
     if out.suffix.lower() == ".png":
         out.parent.mkdir(parents=True, exist_ok=True)
         return out
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"`output` {os.fspath(output)!r} is a file, not a folder; pass a folder or a "
+                         ".png file name.")
     out.mkdir(parents=True, exist_ok=True)
     return out / f"{name}.png"
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = True):
-    """A Matplotlib figure and axes built without pyplot, so no GUI backend is ever needed."""
+    """A Matplotlib figure and axes built without pyplot, so no GUI backend is ever needed.
+
+    Parameters
+    ----------
+    nrows, ncols : int, default=1
+        The grid of axes, at most :data:`MAX_PANELS` panels in all.
+    figsize : (float, float), optional
+        Width and height in inches, both positive; Matplotlib's default when None.
+    squeeze : bool, default=True
+        As in :meth:`matplotlib.figure.Figure.subplots`: drop the grid's unit dimensions.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : Axes or ndarray of Axes
+    """
+    check_scalar(nrows, "nrows", numbers.Integral, min_val=1)
+    check_scalar(ncols, "ncols", numbers.Integral, min_val=1)
+    if nrows * ncols > MAX_PANELS:
+        raise ValueError(f"`nrows` × `ncols` = {nrows} × {ncols} panels is more than the {MAX_PANELS} "
+                         "a figure may hold; split the grid over several figures.")
+    if figsize is not None:
+        size = check_finite_array(figsize, "figsize", ndim=1)
+        if size.shape != (2,) or np.any(size <= 0):
+            raise ValueError(f"`figsize` must be (width, height) in inches, two positive numbers; got "
+                             f"{size.tolist()}.")
+        figsize = (float(size[0]), float(size[1]))
+    squeeze = check_bool(squeeze, "squeeze")
+    return _new_figure(int(nrows), int(ncols), figsize=figsize, squeeze=squeeze)
+
+
+def _new_figure(nrows: int, ncols: int, *, figsize=None, squeeze: bool = True):
+    """:func:`new_figure` without the checks (the figure functions pass their own constants)."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize)
@@ -38,39 +105,104 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, figsize=None, squeeze: bool = 
     return fig, axes
 
 
+def _check_path(path):
+    """``path`` for ``savefig``: None (no file), an open binary file, or a str / path-like whose
+    folder exists and whose suffix, if any, is a format Matplotlib writes (none means PNG, and
+    Matplotlib adds ``.png``)."""
+    if path is None or isinstance(path, io.IOBase):
+        return path
+    if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
+        raise TypeError(f"`path` must be a str or path-like (or None to write no file); got "
+                        f"{type(path).__name__}.")
+    where = os.fspath(path)
+    if where == "":
+        raise ValueError("`path` is an empty string; pass a file name such as 'figure.png', or None "
+                         "to write no file.")
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    p = Path(where)
+    suffix = p.suffix[1:].lower()
+    if suffix and suffix not in formats:
+        raise ValueError(f"`path` {where!r} ends in '.{suffix}', a format Matplotlib cannot write; "
+                         f"use one of {', '.join('.' + f for f in sorted(formats))}.")
+    if p.is_dir():
+        raise ValueError(f"`path` {where!r} is a folder; name a file in it, e.g. with "
+                         f"hf.plot.figure_path({where!r}, 'figure').")
+    if not p.parent.is_dir():
+        raise FileNotFoundError(f"`path` {where!r}: the folder {os.fspath(p.parent)!r} does not exist; "
+                                "create it first (hf.plot.figure_path creates it).")
+    return path
+
+
+def _check_entries(x, name: str, n: int, what: str) -> list:
+    """``x`` as a list of exactly ``n`` entries: a list, tuple, range or array, never a str."""
+    if (isinstance(x, str | bytes) or not isinstance(x, Sequence | np.ndarray)
+            or (isinstance(x, np.ndarray) and x.ndim == 0)):
+        raise TypeError(f"`{name}` must be a sequence with one entry per {what} ({n} here); got "
+                        f"{type(x).__name__}.")
+    if len(x) != n:
+        raise ValueError(f"`{name}` has {len(x)} entries but there are {n} {what}s; pass one per {what}.")
+    return list(x)
+
+
 def recall_figure(targets, probes, recalled, shape, *, names=None, energy_traces=None, path=None):
     """Rows of (probe, recalled, target) images, with an optional energy trace per row.
 
     Parameters
     ----------
-    targets, probes, recalled : array_like, shape (batch, height * width)
-        ±1 or 0/1 images.
-    shape : (height, width)
+    targets, probes, recalled : array_like, shape (batch, height * width) or (height * width,)
+        ±1 or 0/1 images (values in [-1, 1]: a masked probe's 0 is drawn grey), all of one shape.
+    shape : (int, int)
+        (height, width) of every image, e.g. ``data.shape`` of a dataset.
     names : sequence of str, optional
+        One per image.
     energy_traces : sequence of 1-D arrays, optional
-        Energy after each sweep, plotted in a fourth column.
+        One per image: the energy after each sweep, plotted in a fourth column.
     path : str or path-like, optional
-        Where to write the figure (PNG by suffix); the figure is returned either way.
+        Where to write the figure (format by suffix, PNG if none); the figure is returned either
+        way. Its folder must exist (:func:`figure_path` creates it).
     """
-    targets, probes, recalled = (np.atleast_2d(np.asarray(a)) for a in (targets, probes, recalled))
-    n = targets.shape[0]
+    path = _check_path(path)
+    images = []
+    for name, x in (("targets", targets), ("probes", probes), ("recalled", recalled)):
+        arr = check_finite_array(x, name, ndim=(1, 2))
+        if arr.min() < -1 or arr.max() > 1:
+            raise ValueError(f"`{name}` must hold pixel values in [-1, 1] (±1 or 0/1 images); found "
+                             f"values from {arr.min():g} to {arr.max():g}.")
+        images.append(np.atleast_2d(arr))
+    targets, probes, recalled = images
+    if not targets.shape == probes.shape == recalled.shape:
+        raise ValueError("`targets`, `probes` and `recalled` must have the same shape (batch, "
+                         f"height * width), one row per image; got targets {targets.shape}, probes "
+                         f"{probes.shape}, recalled {recalled.shape}.")
+    n, n_pixels = targets.shape
+    shape = _check_image_shape(shape, n_pixels)
+    if names is not None:
+        names = [str(x) for x in _check_entries(names, "names", n, "image")]
+    if energy_traces is not None:
+        energy_traces = [check_finite_array(t, f"energy_traces[{r}]", ndim=1, allow_empty=True)
+                         for r, t in enumerate(_check_entries(energy_traces, "energy_traces", n, "image"))]
     ncol = 4 if energy_traces is not None else 3
-    fig, axes = new_figure(n, ncol, figsize=(2.2 * ncol, 2.2 * n), squeeze=False)
+    if n * ncol > MAX_PANELS:
+        raise ValueError(f"`targets` holds {n} images, more rows than one figure may hold "
+                         f"({MAX_PANELS} panels); draw them in several figures.")
+    fig, axes = _new_figure(n, ncol, figsize=(2.2 * ncol, 2.2 * n), squeeze=False)
     titles = ("probe", "recalled", "target", "energy")
     for r in range(n):
         for c, img in enumerate((probes[r], recalled[r], targets[r])):
             ax = axes[r, c]
-            ax.imshow(np.asarray(img, dtype=float).reshape(shape), cmap="gray_r", vmin=-1, vmax=1)
+            ax.imshow(img.reshape(shape), cmap="gray_r", vmin=-1, vmax=1)
             ax.set_xticks([])
             ax.set_yticks([])
             if r == 0:
                 ax.set_title(titles[c])
         _mark_recall(axes[r, 1], recalled[r], targets[r])
         if names is not None:
-            axes[r, 0].set_ylabel(str(names[r]))
+            axes[r, 0].set_ylabel(names[r])
         if energy_traces is not None:
             ax = axes[r, 3]
-            ax.plot(np.asarray(energy_traces[r]), marker="o", ms=3)
+            ax.plot(energy_traces[r], marker="o", ms=3)
             ax.set_xlabel("sweep")
             ax.xaxis.get_major_locator().set_params(integer=True)
             if r == 0:
@@ -79,6 +211,24 @@ def recall_figure(targets, probes, recalled, shape, *, names=None, energy_traces
     if path is not None:
         fig.savefig(path, dpi=100)
     return fig
+
+
+def _check_image_shape(shape, n_pixels: int) -> tuple[int, int]:
+    """``shape`` as (height, width), two positive ints whose product is the images' length."""
+    dims = None
+    if (isinstance(shape, np.ndarray) and shape.ndim == 1) or (
+            isinstance(shape, Sequence) and not isinstance(shape, str | bytes)):
+        dims = list(shape)
+    if dims is None or len(dims) != 2 or not all(
+            isinstance(d, numbers.Integral) and not isinstance(d, bool | np.bool_) for d in dims):
+        raise TypeError(f"`shape` must be (height, width), two positive ints; got {shape!r:.80}.")
+    height, width = int(dims[0]), int(dims[1])
+    if height < 1 or width < 1:
+        raise ValueError(f"`shape` must be (height, width), two positive ints; got {(height, width)}.")
+    if height * width != n_pixels:
+        raise ValueError(f"`shape` {(height, width)} holds {height * width} pixels but each image has "
+                         f"{n_pixels} entries; pass the images' own (height, width), e.g. `data.shape`.")
+    return height, width
 
 
 def _mark_recall(ax, recalled, target) -> None:
@@ -102,17 +252,39 @@ def maxcut_figure(result, graph=None, *, best_known=None, max_drawn_nodes: int =
     Parameters
     ----------
     result : hopfield.optimize.OptimizeResult
-    graph : ndarray or scipy.sparse matrix, shape (n, n), optional
-        The adjacency of a max-cut result; drawn (each side on its own half circle, cut edges in
-        red) when it has at most ``max_drawn_nodes`` nodes.
+        From :func:`~hopfield.optimize.solve_maxcut`, :func:`~hopfield.optimize.solve_ising` or
+        :func:`~hopfield.optimize.solve_qubo`.
+    graph : ndarray, scipy.sparse matrix or networkx.Graph, shape (n, n), optional
+        The adjacency of a max-cut result (the graph that was solved, n = ``result.x.size``);
+        drawn (each side on its own half circle, cut edges in red) when it has at most
+        ``max_drawn_nodes`` nodes.
     best_known : float, optional
         Drawn as a horizontal line on the trace.
+    max_drawn_nodes : int, default=150
+        Larger graphs are not drawn (only the trace is).
     path : str or path-like, optional
-        Where to write the figure (PNG by suffix).
+        Where to write the figure (format by suffix, PNG if none); its folder must exist.
     """
+    from .optimize import OptimizeResult, adjacency
+
+    path = _check_path(path)
+    if not isinstance(result, OptimizeResult):
+        raise TypeError("`result` must be an OptimizeResult (from hf.optimize.solve_maxcut, solve_ising "
+                        f"or solve_qubo); got {type(result).__name__}.")
+    if graph is not None:
+        if result.sense != "max":
+            raise ValueError(f"`graph` is drawn only for a max-cut result; this `result` minimises "
+                             f"({result.method}, sense 'min'), so leave `graph` out.")
+        graph = adjacency(graph)
+        if graph.shape[0] != result.x.size:
+            raise ValueError(f"`graph` has {graph.shape[0]} nodes but `result` partitions "
+                             f"{result.x.size}; pass the graph that was solved.")
+    if best_known is not None:
+        best_known = float(check_scalar(best_known, "best_known"))
+    max_drawn_nodes = check_scalar(max_drawn_nodes, "max_drawn_nodes", numbers.Integral, min_val=0)
     n = 0 if graph is None else graph.shape[0]
-    draw = graph is not None and n <= max_drawn_nodes and result.sense == "max"
-    fig, axes = new_figure(1, 2 if draw else 1, figsize=(10 if draw else 5.5, 4.5), squeeze=False)
+    draw = graph is not None and n <= max_drawn_nodes
+    fig, axes = _new_figure(1, 2 if draw else 1, figsize=(10 if draw else 5.5, 4.5), squeeze=False)
     ax = axes[0, 0]
     t = np.asarray(result.trace_time)
     v = np.asarray(result.trace_value, dtype=float)
@@ -136,7 +308,7 @@ def maxcut_figure(result, graph=None, *, best_known=None, max_drawn_nodes: int =
         ax = axes[0, 1]
         from matplotlib.collections import LineCollection
 
-        a = sp.coo_array(sp.triu(sp.csr_array(graph), k=1))
+        a = sp.coo_array(sp.triu(sp.csr_array(graph), k=1))  # adjacency() dropped the diagonal
         side = np.asarray(result.x) > 0
         # each side on its own half circle, so cut edges cross the middle
         xy = np.empty((n, 2))
@@ -174,19 +346,34 @@ def capacity_figure(curves, *, path=None):
     curves : CapacityCurve or sequence of CapacityCurve
         From :func:`hopfield.analysis.capacity_curve` (one per rule), with equal ``n_neurons``.
     path : str or path-like, optional
-        Where to write the figure (PNG by suffix); the figure is returned either way.
+        Where to write the figure (format by suffix, PNG if none); the figure is returned either
+        way. Its folder must exist.
 
     References
     ----------
     Theory reference §2.1–§2.3.
     """
-    from .analysis import ags_capacity, mceliece_capacity, storkey_capacity
+    from .analysis import CapacityCurve, ags_capacity, mceliece_capacity, storkey_capacity
 
-    curves = [curves] if hasattr(curves, "load") else list(curves)
+    path = _check_path(path)
+    if isinstance(curves, CapacityCurve):
+        curves = [curves]
+    elif isinstance(curves, str | bytes) or not isinstance(curves, Sequence):
+        raise TypeError("`curves` must be a CapacityCurve or a list of them (from "
+                        f"hf.analysis.capacity_curve); got {type(curves).__name__}.")
+    curves = list(curves)
     if not curves:
         raise ValueError("`curves` is empty; pass at least one CapacityCurve.")
-    n = curves[0].n_neurons
-    fig, (ax1, ax2) = new_figure(1, 2, figsize=(11, 4.2))
+    for k, c in enumerate(curves):
+        if not isinstance(c, CapacityCurve):
+            raise TypeError(f"`curves[{k}]` is a {type(c).__name__}, not a CapacityCurve (from "
+                            "hf.analysis.capacity_curve).")
+    sizes = sorted({c.n_neurons for c in curves})
+    if len(sizes) > 1:
+        raise ValueError(f"`curves` mix n_neurons {sizes}; the theory lines are drawn for one N, so "
+                         "plot each size in its own figure.")
+    n = sizes[0]
+    fig, (ax1, ax2) = _new_figure(1, 2, figsize=(11, 4.2))
     for c in curves:
         (line,) = ax1.plot(c.load, c.fixed_fraction, marker="o", ms=3, label=f"{c.rule}: fixed points")
         ax1.errorbar(c.load, c.recall_rate, yerr=c.sem("recall_rate"), ls="--", marker=".",
@@ -218,35 +405,73 @@ def capacity_figure(curves, *, path=None):
 
 
 def tsp_figure(coords, tours, *, labels=None, energy_trace=None, title=None, V=None, path=None):
-    """Tours drawn over the cities, one panel per tour, the network state and its energy trace.
+    r"""Tours drawn over the cities, one panel per tour, the network state and its energy trace.
 
     Parameters
     ----------
     coords : array_like, shape (n, 2)
-        City coordinates.
-    tours : sequence of int arrays of shape (n,)
-        Closed tours to draw (e.g. the raw network tour and the polished one); None entries are
-        skipped.
+        City coordinates (finite).
+    tours : sequence of int arrays of shape (n,), or an int array of shape (n_tours, n)
+        Closed tours to draw (e.g. the raw network tour and the polished one), each a permutation
+        of 0..n-1; None entries are skipped. One tour goes in a list: ``[tour]``.
     labels : sequence of str, optional
-        A title per tour (e.g. with its length).
+        A title per entry of ``tours`` (e.g. with its length; None for no title).
     energy_trace : 1-D array, optional
         Plotted in an extra panel.
     title : str, optional
         Title of the whole figure (instance, method, gap).
     V : array_like, shape (n, n), optional
-        The network's final activity :math:`V_{Xi}` (city X at position i), drawn as an image:
-        a valid tour is a permutation matrix.
+        The network's final activity :math:`V_{Xi} \in [0, 1]` (city X at position i), drawn as an
+        image: a valid tour is a permutation matrix.
     path : str or path-like, optional
-        Where to write the figure (PNG by suffix); the figure is returned either way.
+        Where to write the figure (format by suffix, PNG if none); the figure is returned either
+        way. Its folder must exist.
     """
-    xy = np.asarray(coords, dtype=float)
+    from .optimize.tsp import _check_tour
+
+    path = _check_path(path)
+    xy = check_finite_array(coords, "coords", ndim=2)
+    if xy.shape[1] != 2:
+        raise ValueError(f"`coords` must have shape (n_cities, 2); got {xy.shape}.")
+    n = xy.shape[0]
+    single = "`tours` is a single tour; pass a list of tours: tours=[tour]."
+    if isinstance(tours, np.ndarray):
+        if tours.ndim == 1:
+            raise TypeError(single)
+        if tours.ndim != 2:
+            raise ValueError(f"`tours` as an array must be 2-D (n_tours, n_cities); got shape {tours.shape}.")
+    elif isinstance(tours, str | bytes) or not isinstance(tours, Sequence):
+        raise TypeError("`tours` must be a list of tours (int arrays of shape (n_cities,)) or a 2-D "
+                        f"array of them; got {type(tours).__name__}.")
+    tours = list(tours)
+    if tours and all(isinstance(t, numbers.Number) for t in tours):
+        raise TypeError(single)
+    tours = [None if t is None else _check_tour(t, n, name=f"tours[{k}]", against="coords")
+             for k, t in enumerate(tours)]
+    if labels is not None:
+        labels = [None if x is None else str(x) for x in _check_entries(labels, "labels", len(tours), "tour")]
+    if energy_trace is not None:
+        energy_trace = check_finite_array(energy_trace, "energy_trace", ndim=1, allow_empty=True)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"`title` must be a str or None; got {type(title).__name__}.")
+    if V is not None:
+        V = check_finite_array(V, "V", ndim=2)
+        if V.shape != (n, n):
+            raise ValueError(f"`V` must have shape ({n}, {n}) (city × tour position) to match `coords`; "
+                             f"got {V.shape}.")
+        if V.min() < 0 or V.max() > 1:
+            raise ValueError(f"`V` must hold activities in [0, 1]; found values from {V.min():g} to "
+                             f"{V.max():g}.")
     pairs = [(t, None if labels is None else labels[k]) for k, t in enumerate(tours) if t is not None]
     n_extra = (energy_trace is not None) + (V is not None)
     ncol = max(len(pairs) + n_extra, 1)
-    fig, axes = new_figure(1, ncol, figsize=(4.2 * ncol, 4.6), squeeze=False)
+    if ncol > MAX_PANELS:
+        raise ValueError(f"`tours` holds {len(pairs)} tours, more panels than one figure may hold "
+                         f"({MAX_PANELS}); draw them in several figures.")
+    fig, axes = _new_figure(1, ncol, figsize=(4.2 * ncol, 4.6), squeeze=False)
     for k, (tour, label) in enumerate(pairs):
         ax = axes[0, k]
-        t = np.append(np.asarray(tour), tour[0])
+        t = np.append(tour, tour[0])
         ax.plot(xy[t, 0], xy[t, 1], "-", color="tab:blue", lw=1.2, label="tour")
         ax.plot(xy[:, 0], xy[:, 1], "o", color="tab:red", ms=3.5, label="city")
         ax.plot(xy[tour[0], 0], xy[tour[0], 1], "s", color="black", ms=5, label="first city")
@@ -263,14 +488,14 @@ def tsp_figure(coords, tours, *, labels=None, energy_trace=None, title=None, V=N
     col = len(pairs) if pairs else 1
     if V is not None:
         ax = axes[0, min(col, ncol - 1)]
-        im = ax.imshow(np.asarray(V, dtype=float), cmap="gray_r", vmin=0, vmax=1)
+        im = ax.imshow(V, cmap="gray_r", vmin=0, vmax=1)
         ax.set(xlabel="tour position i", ylabel="city X")
         ax.set_title("network state V (a tour is a permutation matrix)", fontsize=9)
         fig.colorbar(im, ax=ax, fraction=0.046)
         col += 1
     if energy_trace is not None:
         ax = axes[0, ncol - 1]
-        ax.plot(np.asarray(energy_trace, dtype=float), label="energy")
+        ax.plot(energy_trace, label="energy")
         ax.set_xlabel("record")
         ax.set_title("network energy", fontsize=9)
         ax.legend(fontsize=7, loc="best")
@@ -292,11 +517,23 @@ def basins_figure(survey, basins, *, probability=None, path=None):
     basins : hopfield.analysis.BasinRadii
         From :func:`hopfield.analysis.basin_radius`.
     probability : float, optional
-        The recall probability that defines the basin radius, drawn as a horizontal line.
+        The recall probability in [0, 1] that defines the basin radius, drawn as a horizontal line.
     path : str or path-like, optional
-        Where to write the figure (PNG by suffix); the figure is returned either way.
+        Where to write the figure (format by suffix, PNG if none); the figure is returned either
+        way. Its folder must exist.
     """
-    fig, (ax1, ax2) = new_figure(1, 2, figsize=(11, 4.2))
+    from .analysis import BasinRadii, Survey
+
+    path = _check_path(path)
+    if not isinstance(survey, Survey):
+        raise TypeError("`survey` must be a Survey (from hf.analysis.random_start_survey); got "
+                        f"{type(survey).__name__}.")
+    if not isinstance(basins, BasinRadii):
+        raise TypeError("`basins` must be a BasinRadii (from hf.analysis.basin_radius); got "
+                        f"{type(basins).__name__}.")
+    if probability is not None:
+        probability = float(check_scalar(probability, "probability", min_val=0.0, max_val=1.0))
+    fig, (ax1, ax2) = _new_figure(1, 2, figsize=(11, 4.2))
     kinds = [k for k in survey.counts if survey.counts[k] > 0]
     fractions = [survey.counts[k] / survey.n_starts for k in kinds]
     bars = ax1.bar(range(len(kinds)), fractions, color="tab:blue")
@@ -329,12 +566,26 @@ def paired_associate_figure(results, *, path=None):
     results : dict of str -> hopfield.human_memory.PairedAssociateResult
         One result per condition (the legend labels), e.g. ``{"drift 0.1": r1, "no drift": r0}``.
     path : str or path-like, optional
-        Where to write the figure; the figure is returned either way.
+        Where to write the figure (format by suffix, PNG if none); the figure is returned either
+        way. Its folder must exist.
     """
-    fig, ax = new_figure(1, 3, figsize=(13, 4))
+    from .human_memory import PairedAssociateResult
+
+    path = _check_path(path)
+    if not isinstance(results, Mapping):
+        raise TypeError("`results` must be a dict of condition label -> PairedAssociateResult, e.g. "
+                        f"{{'drift 0.1': result}}; got {type(results).__name__}.")
+    if not results:
+        raise ValueError("`results` is empty; pass at least one PairedAssociateResult.")
+    for label, r in results.items():
+        if not isinstance(r, PairedAssociateResult):
+            raise TypeError(f"`results[{label!r}]` is a {type(r).__name__}, not a PairedAssociateResult "
+                            "(from hf.human_memory.paired_associate_experiment).")
+    fig, ax = _new_figure(1, 3, figsize=(13, 4))
     kinds = ("correct", "within_list", "prior_list", "omission")
     width = 0.8 / max(1, len(results))
     for k, (label, r) in enumerate(results.items()):
+        label = str(label)
         ax[0].errorbar(r.repetitions, r.accuracy_by_repetition, yerr=r.accuracy_by_repetition_se,
                        marker="o", capsize=3, label=label)
         edges = np.asarray(r.lag_bins, dtype=float)

@@ -764,13 +764,14 @@ def _check_distances(distances) -> np.ndarray:
     return np.ascontiguousarray(d)
 
 
-def _check_tour(tour, n: int) -> np.ndarray:
-    t = as_real_array(tour, "tour")
+def _check_tour(tour, n: int, *, name: str = "tour", against: str = "distances") -> np.ndarray:
+    """``tour`` as a new int64 permutation of 0..n-1 (``n`` cities, from the argument ``against``)."""
+    t = as_real_array(tour, name)
     if t.ndim != 1 or t.shape[0] != n:
-        raise ValueError(f"`tour` must have shape ({n},) to match `distances`; got {t.shape}.")
+        raise ValueError(f"`{name}` must have shape ({n},) to match `{against}`; got {t.shape}.")
     if not np.issubdtype(t.dtype, np.integer):
-        raise TypeError(f"`tour` must hold integers; got dtype {t.dtype}.")
+        raise TypeError(f"`{name}` must hold integers; got dtype {t.dtype}.")
     if not np.array_equal(np.sort(t), np.arange(n)):
-        raise ValueError(f"`tour` must be a permutation of 0..{n - 1}.")
+        raise ValueError(f"`{name}` must be a permutation of 0..{n - 1}.")
     return np.array(t, dtype=np.int64)
 
