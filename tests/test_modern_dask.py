@@ -13,6 +13,7 @@ import pytest
 
 from hopfield import ModernHopfieldNetwork
 
+dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
@@ -26,11 +27,25 @@ def naive_energy(x, xi, beta):
     return -lse + 0.5 * np.sum(xi * xi, axis=1) + math.log(len(x)) / beta + 0.5 * big_m2
 
 
+# On a loaded 2-core machine spawning workers that import hopfield can outlast distributed's
+# 30 s connection timeouts; the cluster's start-up is infrastructure, not the code under test.
+_SLOW_START = {"distributed.comm.timeouts.connect": "180s", "distributed.comm.timeouts.tcp": "180s"}
+
+
+def _start_cluster(attempts: int = 3):
+    for attempt in range(attempts):
+        try:
+            return distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=40)
+        except (OSError, RuntimeError, TimeoutError):
+            if attempt == attempts - 1:
+                raise
+
+
 @pytest.fixture(scope="module")
 def client():
     """A local cluster of two worker *processes*: blocks and partials cross process borders."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=40) as cluster, \
+    with dask.config.set(_SLOW_START), _start_cluster() as cluster, \
             distributed.Client(cluster) as c:
         yield c
 
