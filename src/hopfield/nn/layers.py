@@ -224,6 +224,7 @@ class Hopfield(nn.Module):
         hidden_size = _opt_size(hidden_size, "hidden_size")
         output_size = _opt_size(output_size, "output_size")
         pattern_size = _opt_size(pattern_size, "pattern_size")
+        given_pattern_size = pattern_size
         stored_pattern_size = _opt_size(stored_pattern_size, "stored_pattern_size")
         pattern_projection_size = _opt_size(pattern_projection_size, "pattern_projection_size")
         use_bias = bool(input_bias if bias is None else bias)
@@ -271,11 +272,15 @@ class Hopfield(nn.Module):
         self.stored_pattern_size = stored_pattern_size
         self.pattern_projection_size = pattern_projection_size
 
-        def linear(n_in, n_out, what):
+        def linear(n_in, n_out, what, draw=False):
             if n_in is None or n_out is None:
                 raise ValueError(f"the {what} needs its input size and `hidden_size` / "
                                  f"`pattern_size`.")
-            return nn.Linear(n_in, n_out, bias=use_bias, **fk)
+            if draw:   # torch's own init, which hflayers' output projection also draws
+                return nn.Linear(n_in, n_out, bias=use_bias, **fk)
+            device = fk["device"] if fk["device"] is not None else torch.empty(()).device
+            return nn.utils.skip_init(nn.Linear, n_in, n_out, bias=use_bias, device=device,
+                                      dtype=fk["dtype"])
 
         hid = None if hidden_size is None else h * hidden_size
         pat = None if pattern_size is None else h * pattern_size
@@ -288,7 +293,8 @@ class Hopfield(nn.Module):
         if disable_out_projection:
             self.out_proj = None
         else:
-            self.out_proj = linear(pat, output_size or input_size, "output projection")
+            self.out_proj = linear(pat, output_size or input_size, "output projection",
+                                   draw=True)
         self.output_size = (output_size or input_size) if self.out_proj is not None else None
 
         def norm(flag, size, affine, eps, what):
@@ -318,7 +324,16 @@ class Hopfield(nn.Module):
                                  "pattern projection; neither may be static.")
             self.bias_k = nn.Parameter(torch.empty(1, 1, hid, **fk))
             self.bias_v = nn.Parameter(torch.empty(1, 1, pat, **fk))
+        # hflayers draws the input projections as one fused (rows, input_size) matrix when every
+        # input has input_size features (its `in_proj_weight`), else one matrix each
+        self._fused_init = (stored_pattern_size == input_size
+                            and pattern_projection_size == input_size
+                            and given_pattern_size is None and not self.connected)
         self._init_scaling(scaling, scaling_learnable, fk)
+        # hflayers initialises its core twice (HopfieldCore.__init__, then Hopfield.__init__),
+        # after torch's own init of the output projection: the same draws in the same order give
+        # a seeded hflayers script the same weights and the same random stream afterwards
+        self.reset_parameters()
         self.reset_parameters()
 
     @staticmethod
@@ -368,12 +383,25 @@ class Hopfield(nn.Module):
 
     def reset_parameters(self) -> None:
         """Initialise as ``hflayers``: weights and bias patterns from N(0, 0.02²), biases 0,
-        LayerNorms to the identity."""
-        for proj in (self.q_proj, self.k_proj, self.v_proj, self.out_proj):
-            if proj is not None:
-                nn.init.normal_(proj.weight, mean=0.0, std=_INIT_STD)
-                if proj.bias is not None:
-                    nn.init.zeros_(proj.bias)
+        LayerNorms to the identity. The random draws are hflayers' (same order, same shapes), so
+        under the same seed the weights equal an hflayers layer's of the same dtype."""
+        projs = [p for p in (self.q_proj, self.k_proj, self.v_proj) if p is not None]
+        if self._fused_init and projs:
+            with torch.no_grad():
+                w = torch.cat([p.weight for p in projs])
+                nn.init.normal_(w, mean=0.0, std=_INIT_STD)
+                rows = 0
+                for p in projs:
+                    p.weight.copy_(w[rows:rows + p.weight.shape[0]])
+                    rows += p.weight.shape[0]
+        else:
+            for p in projs:
+                nn.init.normal_(p.weight, mean=0.0, std=_INIT_STD)
+        for proj in (*projs, self.out_proj):
+            if proj is not None and proj.bias is not None:
+                nn.init.zeros_(proj.bias)
+        if self.out_proj is not None:
+            nn.init.normal_(self.out_proj.weight, mean=0.0, std=_INIT_STD)
         for p in (self.bias_k, self.bias_v):
             if p is not None:
                 nn.init.normal_(p, mean=0.0, std=_INIT_STD)
