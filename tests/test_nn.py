@@ -220,7 +220,13 @@ def test_gradients_flow_to_all_parameters():
     (pool(k).sum() + lay(q).pow(2).sum()).backward()
     for mod in (pool, lay):
         for n, p in mod.named_parameters():
-            assert p.grad is not None and p.grad.abs().sum() > 0, n
+            if n.startswith("hopfield.norm_projection"):
+                # as hflayers: stored patterns and projection are one tensor with equal
+                # LayerNorms, so the projection is the normalised stored patterns and its own
+                # LayerNorm is not read (no gradient, hence no optimiser step)
+                assert p.grad is None, n
+            else:
+                assert p.grad is not None and p.grad.abs().sum() > 0, n
 
 
 def test_dropout_on_association():

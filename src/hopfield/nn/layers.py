@@ -409,6 +409,63 @@ class Hopfield(nn.Module):
             if norm is not None:
                 norm.reset_parameters()
 
+    # hflayers' read-only views of the configuration
+    @property
+    def stored_pattern_dim(self) -> int | None:
+        return self.stored_pattern_size
+
+    @property
+    def state_pattern_dim(self) -> int | None:
+        return self.input_size
+
+    @property
+    def pattern_projection_dim(self) -> int | None:
+        return self.pattern_projection_size
+
+    @property
+    def stored_pattern_as_static(self) -> bool:
+        return self.static[0]
+
+    @property
+    def state_pattern_as_static(self) -> bool:
+        return self.static[1]
+
+    @property
+    def pattern_projection_as_static(self) -> bool:
+        return self.static[2]
+
+    @property
+    def normalize_stored_pattern(self) -> bool:
+        return self.norm_stored is not None
+
+    @property
+    def normalize_stored_pattern_affine(self) -> bool:
+        return self.norm_stored is not None and self.norm_stored.elementwise_affine
+
+    @property
+    def normalize_state_pattern(self) -> bool:
+        return self.norm_state is not None
+
+    @property
+    def normalize_state_pattern_affine(self) -> bool:
+        return self.norm_state is not None and self.norm_state.elementwise_affine
+
+    @property
+    def normalize_pattern_projection(self) -> bool:
+        return self.norm_projection is not None
+
+    @property
+    def normalize_pattern_projection_affine(self) -> bool:
+        return self.norm_projection is not None and self.norm_projection.elementwise_affine
+
+    @property
+    def normalize_hopfield_space(self) -> bool:
+        return self.norm_hopfield is not None
+
+    @property
+    def normalize_hopfield_space_affine(self) -> bool:
+        return self.norm_hopfield is not None and self.norm_hopfield.elementwise_affine
+
     def extra_repr(self) -> str:
         beta = self.scaling if isinstance(self.scaling, float) else tuple(
             round(float(v), 6) for v in self.scaling.detach())
@@ -461,14 +518,18 @@ class Hopfield(nn.Module):
             return torch.where(t < 0, torch.zeros_like(t), t + 1)
         return t + 1
 
-    def _heads(self, x, proj, norm, name, static_size):
-        """(B, L, D) -> (B, H, L, d): norm and projection, or a static input repeated per head."""
+    @staticmethod
+    def _check_width(x, proj, norm, name):
         want = proj.in_features if proj is not None else None
         if want is None and norm is not None:
             want = norm.normalized_shape[0]
         if want is not None and x.shape[-1] != want:
             raise ValueError(f"`{name}` has {x.shape[-1]} features but the layer expects {want}; "
                              f"check input_size / stored_pattern_size / pattern_projection_size.")
+
+    def _heads(self, x, proj, norm, name, static_size):
+        """(B, L, D) -> (B, H, L, d): norm and projection, or a static input repeated per head."""
+        self._check_width(x, proj, norm, name)
         if norm is not None:
             x = norm(x)
         b, n, _ = x.shape
@@ -518,13 +579,50 @@ class Hopfield(nn.Module):
                              f"{projection.shape[1]}; they must match.")
         return stored, state, projection, unbatched
 
+    def _hflayers_routing(self, stored, state, projection):
+        """hflayers' choice of projection inputs, which decides what the input LayerNorms learn.
+
+        With one weight layout for all inputs, hflayers projects the *normalised state* as stored
+        pattern and projection too when the three normalised inputs are equal (``torch.equal``),
+        and the normalised stored patterns as projection when those two are equal: e.g.
+        ``layer(x)`` while its LayerNorms are equal (at initialisation), or a lookup layer
+        whose stored patterns are its projections. The values are the same either way, but the
+        LayerNorm that is not read gets no gradient (``grad`` stays None, so an optimiser leaves
+        it alone, weight decay included). The same choice is made here when the same tensor is
+        passed and its LayerNorms are equal (a host read of their small parameters, only while
+        gradients are recorded), so training from hflayers' initialisation follows hflayers'
+        updates (not under ``torch.jit.trace``). Returns the (stored, state, projection) to
+        project and whether they are already normalised.
+        """
+        if not (self._fused_init and not any(self.static) and torch.is_grad_enabled()
+                and not torch.jit.is_tracing()):   # a trace records one fixed graph
+            return stored, state, projection, False
+        nk, nq, nv = self.norm_stored, self.norm_state, self.norm_projection
+        kv = stored is projection and _same_norm(nk, nv)
+        if kv and state is stored and _same_norm(nq, nk):
+            for proj, norm, name in ((self.k_proj, nk, "stored"), (self.q_proj, nq, "state"),
+                                     (self.v_proj, nv, "projection")):
+                self._check_width(state, proj, norm, name)
+            x = state if nq is None else nq(state)
+            return x, x, x, True
+        if kv:
+            self._check_width(stored, self.k_proj, nk, "stored")
+            self._check_width(stored, self.v_proj, nv, "projection")
+            self._check_width(state, self.q_proj, nq, "state")
+            x = stored if nk is None else nk(stored)
+            return x, (state if nq is None else nq(state)), x, True
+        return stored, state, projection, False
+
     def _project(self, stored, state, projection):
         """Hopfield-space queries, keys and values (B, H, ·, ·), with appended bias/zero rows."""
         hidden = self.hidden_size
         if self.static_execution and hidden is None:
             hidden = state.shape[-1]            # a layer without projections takes the input's
-        k = self._heads(stored, self.k_proj, self.norm_stored, "stored", hidden)
-        q = self._heads(state, self.q_proj, self.norm_state, "state", hidden)
+        stored, state, projection, normed = self._hflayers_routing(stored, state, projection)
+        norm_k, norm_q, norm_v = ((None, None, None) if normed else
+                                  (self.norm_stored, self.norm_state, self.norm_projection))
+        k = self._heads(stored, self.k_proj, norm_k, "stored", hidden)
+        q = self._heads(state, self.q_proj, norm_q, "state", hidden)
         if self.connected:
             pj = projection if self.norm_projection is None else self.norm_projection(projection)
             pj = self.k_proj(pj)
@@ -533,7 +631,7 @@ class Hopfield(nn.Module):
             v = v.reshape(b, n, self.num_heads, -1).transpose(1, 2)
         else:
             size = self.pattern_size if not self.static_execution else None
-            v = self._heads(projection, self.v_proj, self.norm_projection, "projection", size)
+            v = self._heads(projection, self.v_proj, norm_v, "projection", size)
         if q.shape[-1] != k.shape[-1]:
             raise ValueError(f"state and stored patterns have different Hopfield-space sizes per "
                              f"head ({q.shape[-1]} vs {k.shape[-1]}); check the static flags and "
@@ -663,6 +761,17 @@ class Hopfield(nn.Module):
             energies.append(hopfield_energy(xi, k, beta, bias=bias))
         out = torch.stack(energies)
         return out[:, 0] if unbatched else out
+
+
+def _same_norm(a, b) -> bool:
+    """Whether two optional LayerNorms compute the same function (equal parameters)."""
+    if a is None or b is None:
+        return a is b
+    if (a.normalized_shape != b.normalized_shape or a.eps != b.eps
+            or a.elementwise_affine != b.elementwise_affine):
+        return False
+    return all((p is None and q is None) or (p is not None and q is not None and torch.equal(p, q))
+               for p, q in ((a.weight, b.weight), (a.bias, b.bias)))
 
 
 def _patterns(quantity, size, batch_first, trainable, fk, name="trainable"):
@@ -860,14 +969,18 @@ class HopfieldLayer(nn.Module):
             raise ValueError("`input` must be a (batch, L, input_size) or (L, input_size) tensor; "
                              f"got {getattr(input, 'shape', type(input).__name__)}.")
         _check_input(input, self.hopfield, (2, 3))
-        targets = self.lookup_weights if self.target_weights is None else self.target_weights
-        if input.ndim == 2:
-            return self.lookup_weights[0] if self.hopfield.batch_first else \
-                self.lookup_weights[:, 0], input, \
-                targets[0] if self.hopfield.batch_first else targets[:, 0]
         first = self.hopfield.batch_first
-        batch = input.shape[0 if first else 1]
-        return _expand(self.lookup_weights, batch, first), input, _expand(targets, batch, first)
+        if input.ndim == 2:
+            def view(p):
+                return p[0] if first else p[:, 0]
+        else:
+            batch = input.shape[0 if first else 1]
+
+            def view(p):
+                return _expand(p, batch, first)
+        stored = view(self.lookup_weights)
+        # without separate targets the projection is the stored tensor itself (as in hflayers)
+        return stored, input, stored if self.target_weights is None else view(self.target_weights)
 
     def forward(self, input, stored_pattern_padding_mask=None, association_mask=None, *,
                 return_association: bool = False):
@@ -888,3 +1001,25 @@ class HopfieldLayer(nn.Module):
                                      association_mask=None):
         """Projected lookup targets (batch, heads, quantity, pattern_size) (no gradient)."""
         return self.hopfield.get_projected_pattern_matrix(self._inputs(input))
+
+
+#: the association's configuration, readable on the pooling and lookup layers as in hflayers
+_DELEGATED = ("batch_first", "scaling", "stored_pattern_dim", "state_pattern_dim",
+              "pattern_projection_dim", "input_size", "hidden_size", "output_size",
+              "pattern_size", "update_steps_max", "update_steps_eps", "stored_pattern_as_static",
+              "state_pattern_as_static", "pattern_projection_as_static",
+              "normalize_stored_pattern", "normalize_stored_pattern_affine",
+              "normalize_state_pattern", "normalize_state_pattern_affine",
+              "normalize_pattern_projection", "normalize_pattern_projection_affine",
+              "normalize_hopfield_space", "normalize_hopfield_space_affine")
+
+
+def _delegate(name: str) -> property:
+    return property(lambda self: getattr(self.hopfield, name),
+                    doc=f"The association's ``{name}`` (``self.hopfield.{name}``).")
+
+
+for _cls in (HopfieldPooling, HopfieldLayer):
+    for _name in _DELEGATED:
+        setattr(_cls, _name, _delegate(_name))
+del _cls, _name
