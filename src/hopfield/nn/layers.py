@@ -704,15 +704,17 @@ class Hopfield(nn.Module):
                                              stored_pattern_padding_mask, association_mask,
                                              return_association)
         b, h, n, dv = out.shape
-        out = out.transpose(1, 2).reshape(b, n, h * dv)
+        # laid out (length, batch, features) in memory, as hflayers: a batch-first output is a
+        # transposed view, so a dropout applied to it draws the same mask as after hflayers
+        out = out.permute(2, 0, 1, 3).reshape(n, b, h * dv)
         if self.out_proj is not None:
             out = self.out_proj(out)
         if self._activation is not None:
             out = self._activation(out)
         if unbatched:
-            out = out[0]
+            out = out[:, 0]
             assoc = None if assoc is None else assoc[0]
-        elif not self.batch_first:
+        elif self.batch_first:
             out = out.transpose(0, 1)
         return (out, assoc) if return_association else out
 
