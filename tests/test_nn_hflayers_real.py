@@ -415,6 +415,24 @@ def test_documented_differences_hold_against_real_hflayers():
     assert got.shape == (3, 2 * 8)
     torch.testing.assert_close(got.reshape(3, 2, 8).transpose(0, 1).reshape(2, 3 * 8),
                                real_pool(xs), **TOL)
+    # output_size without an output projection
+    kw = dict(input_size=8, num_heads=2, pattern_size=3, disable_out_projection=True)
+    real, ours = hflayers.Hopfield(**kw).double(), hn.Hopfield(**kw, dtype=F64)
+    assert real.output_size == 8 and real(x).shape[-1] == 6
+    assert ours.output_size is None and ours(x).shape[-1] == 6
+    # equal LayerNorms: one tensor is normalised once in both; distinct equal tensors only in
+    # hflayers
+    torch.manual_seed(0)
+    real = hflayers.Hopfield(8).double()
+    torch.manual_seed(0)
+    ours = hn.Hopfield(8, dtype=F64)
+    for inputs, same in ((x, True), ((x, x.clone(), x.clone()), False)):
+        real.zero_grad()
+        ours.zero_grad()
+        real(inputs).sum().backward()
+        ours(inputs).sum().backward()
+        assert real.norm_stored_pattern.weight.grad is None
+        assert (ours.norm_stored.weight.grad is None) == same
     # hflayers' own errors that work here: its Hopfield-space LayerNorm needs hidden_size, two
     # properties name a missing attribute
     with pytest.raises(TypeError):
