@@ -267,6 +267,26 @@ def test_readme_snippets_give_the_same_numbers_with_only_the_import_changed(name
         assert len(unused_real) == len(unused_ours), (unused_real, unused_ours)
 
 
+def test_decoder_block_gives_the_same_numbers_with_only_the_import_changed():
+    def make(m, t):
+        return t.HopfieldDecoderLayer(m.Hopfield(input_size=16, num_heads=2),
+                                      m.Hopfield(input_size=16, num_heads=4), dim_feedforward=32)
+
+    real, ours, rng_real, rng_ours = _same_seed(make)
+    assert torch.equal(rng_real, rng_ours)
+    real, ours = real.double().train(), ours.double().train()      # dropout 0.1 in training
+    gen = torch.Generator().manual_seed(4)
+    tgt = torch.randn(3, 6, 16, dtype=F64, generator=gen, requires_grad=True)
+    memory = torch.randn(3, 9, 16, dtype=F64, generator=gen, requires_grad=True)
+    causal = torch.triu(torch.ones(6, 6, dtype=torch.bool), diagonal=1)
+    torch.manual_seed(8)
+    want = real(tgt, memory, tgt_mask=causal)
+    torch.manual_seed(8)
+    got = ours(tgt, memory, tgt_mask=causal)
+    torch.testing.assert_close(got, want, **TOL)
+    _close_or_unused(_grads(got, (tgt, memory)), _grads(want, (tgt, memory)), TOL)
+
+
 # ------------------------------------------------------------------ (b) the MIL demo
 def run_bit_pattern_demo(lib, variant, epochs=2, dtype=torch.float64):
     """The configuration of hflayers' bit-pattern MIL demo (examples/bit_pattern): 2048 bags of
