@@ -461,3 +461,31 @@ def test_store_on_given_weights_refuses_rules_that_would_discard_them(rng):
         with pytest.raises(ValueError, match=r"from_weights.*discard"):
             net.store(x)
         assert_array_equal(net.weights, w0)
+
+
+@pytest.mark.parametrize("update", ["sequential", "async", "sync"])
+def test_recall_on_given_weights_plus_stored_patterns_uses_both(rng, update):
+    # from_weights(W0).store(X) holds W = W0 + Hebb(X); with 2P < N the Hebb-only shortcut
+    # c (S Ξᵀ) Ξ for the fields must not be taken, since it drops W0. Reference: W formed here
+    # from W0 and the naive Hebb sum, run by the from-scratch sequential loop of naive.py, and a
+    # network given that W alone (no patterns, so no shortcut is possible)
+    n = 24
+    w0 = _random_symmetric(rng, n)
+    x = hf.patterns.random(3, n, rng=rng)
+    w = w0 + naive_hebb(x, 1.0 / n)
+    theta = 0.1 * rng.normal(size=n)
+    net = hf.HopfieldNetwork.from_weights(w0, theta).store(x)
+    plain = hf.HopfieldNetwork.from_weights(w, theta)
+    probes = hf.patterns.random(12, n, rng=rng)
+    r = net.recall(probes, update=update, max_sweeps=200, rng=3)
+    assert_array_equal(r.states, plain.recall(probes, update=update, max_sweeps=200, rng=3).states)
+    assert_allclose(r.energy, [energy(w, theta, s) for s in r.states], rtol=1e-12, atol=1e-12)
+    if update == "sequential":
+        for probe, got, sweeps in zip(probes, r.states, r.sweeps, strict=True):
+            ref, ref_sweeps, ok = sequential_recall(w, theta, probe, 200)
+            assert ok and sweeps == ref_sweeps
+            assert_array_equal(got, ref)
+    done = r.converged & (r.cycle_length == 1)
+    assert done.any()
+    fields = r.states[done] @ w.T - theta
+    assert np.all(fields * r.states[done] > 0)  # a fixed point of W itself (no ties here)

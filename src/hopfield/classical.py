@@ -426,11 +426,13 @@ class HopfieldNetwork:
 
         With :math:`W = c\,\Xi^\top\Xi` (minus its diagonal :math:`cP`), the fields
         :math:`c\,(S\Xi^\top)\Xi - cPS - \theta` cost :math:`2BNP` instead of :math:`BN^2`.
+        Not for given weights (:meth:`from_weights`): their W is not the patterns' Hebb sum.
         """
         if "field" in self._cache:
             return self._cache["field"]
         theta, rule, x = self._extra_theta, self._rule, self._patterns
-        if isinstance(rule, Hebb) and 0 < x.shape[0] and 2 * x.shape[0] < self.n_neurons:
+        if (isinstance(rule, Hebb) and not self._custom_w and 0 < x.shape[0]
+                and 2 * x.shape[0] < self.n_neurons):
             xf = x.astype(np.float64)
             c = _hebb_scale(rule.normalize, self.n_neurons, x.shape[0])
             diag = c * x.shape[0] if rule.zero_diagonal else 0.0
