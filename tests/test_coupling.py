@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import hopfield as hf
-from hopfield.dynamics.coupling import HebbIntegers
+from hopfield.dynamics.coupling import HebbIntegers, choose_form
 from hopfield.dynamics.updates import async_kernel
 from naive import hebb as naive_hebb
 
@@ -306,3 +306,60 @@ def test_blocked_fixed_order_kernel_equals_one_probe_at_a_time(rng, precision):
             for a, b in zip(out[0], other, strict=True):
                 assert_array_equal(a, b)
         assert not np.array_equal(out[0][0], probes)  # the dynamics did run
+
+
+@pytest.mark.parametrize("n", [2**15 - 1, 2**15])
+def test_hebb_start_overlap_of_a_stored_pattern_is_n_at_the_int16_edge(n):
+    # a probe equal to its pattern has the overlap m = N exactly, a partial sum that leaves int16
+    # at N = 2**15 (so the int16 overlap loop is for N < 2**15 only); closed forms for one
+    # pattern, zero diagonal, Θ = 0: H_i = (N − 1) ξ_i, E = −N (N − 1) / 2
+    from hopfield.dynamics._kernels import hebb_start
+
+    x = np.ones((1, n), dtype=np.int8)
+    x[0, ::3] = -1
+    s = np.concatenate([x, -x])
+    fields = np.empty((2, n), dtype=np.int32)
+    overlaps = np.empty((2, 1), dtype=np.int32)
+    energies, unstable = np.empty(2), np.empty(2, dtype=np.int64)
+    hebb_start(x, s, 1, np.zeros(n, dtype=np.int64), fields, overlaps, energies, unstable)
+    assert overlaps[:, 0].tolist() == [n, -n]
+    assert_array_equal(fields, (n - 1) * s.astype(np.int64))
+    assert energies.tolist() == [-0.5 * n * (n - 1)] * 2
+    assert unstable.tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("zero_diagonal", [True, False])
+@pytest.mark.parametrize("edge", ["int16", "past_int16", "int32"])
+def test_fields_at_the_edge_of_their_integer_type(rng, zero_diagonal, edge):
+    # one pattern ξ (ξ_0 = +1) and a negative threshold Θ_0 on neuron 0: at s = ξ its field is
+    # H_0 = d + |Θ_0| with d = N − 1 (zero diagonal) or N (kept), the largest any field can be.
+    # Θ_0 is picked so that H_0 is exactly 2**15 (one past int16; the bound max_i Σ_j |K_ij| +
+    # |Θ_i| then equals 2**15 too: int16 fields must not be used), far past it, or at the top of
+    # int32 (kept diagonal: 2**31, the field bound N·P + |Θ| itself). ξ is a fixed point (every
+    # s_i H_i > 0), so recall from ξ must make no flip; other probes must match float64.
+    n = 64
+    d = n - 1 if zero_diagonal else n
+    top = {"int16": 2**15, "past_int16": 40_000,
+           "int32": 2**31 - 1 + d if zero_diagonal else 2**31}[edge]
+    big = top - d  # |Θ_0| (below 2**31, so the integer path is taken)
+    x = np.ones((1, n), dtype=np.int8)
+    x[0, 1::2] = -1
+    scale = 1.0 / n if zero_diagonal else 1.0
+    theta = np.zeros(n)
+    theta[0] = -big * scale  # an exact binary fraction: integer in units of the scale
+    kw = {"normalize": "n" if zero_diagonal else "none", "zero_diagonal": zero_diagonal,
+          "thresholds": theta}
+    a, b = _pair(n, x, **kw)
+    assert a._coupling().integer
+    # mostly stable probes, so that the weight form (which keeps the fields) is the cheaper one
+    flipped = hf.patterns.flip(np.repeat(x, 3, axis=0), 0.1, rng=rng)
+    probes = np.concatenate([np.repeat(x, 30, axis=0), -x, flipped])
+    *_, unstable = a._coupling().start(probes)
+    assert choose_form(a._coupling(), unstable, len(probes)) == "weights"
+    for update in ("async", "sequential"):
+        ra, rb = a.recall(probes, update=update, rng=2), b.recall(probes, update=update, rng=2)
+        assert_array_equal(ra.states[:30], np.repeat(x, 30, axis=0))
+        assert_array_equal(ra.flips[:30], 0)
+        _assert_same(ra, rb)
+    want = -0.5 * (d * n) * scale + theta[0]  # E(ξ) = −½ ξᵀWξ + θᵀξ, closed form
+    assert_allclose(a.energy(x[0]), want, rtol=1e-15)
