@@ -78,7 +78,7 @@ def test_dask_executor():
     kw = dict(loads=[0.05, 0.2], trials=2, rng=13)
     local = an.capacity_curve("hebb", 120, **kw)
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
-                            dashboard_address=None) as client:
+                            dashboard_address=":0") as client:
         remote = an.capacity_curve("hebb", 120, executor=client.get_executor(), **kw)
     np.testing.assert_array_equal(local.overlap, remote.overlap)
     np.testing.assert_array_equal(local.fixed_fraction, remote.fixed_fraction)

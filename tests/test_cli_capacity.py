@@ -57,7 +57,7 @@ def test_capacity_dask_scheduler(tmp_path):
     # a loaded machine can outlast distributed's 30 s connection timeouts
     slow = {"distributed.comm.timeouts.connect": "180s", "distributed.comm.timeouts.tcp": "180s"}
     with dask.config.set(slow), distributed.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         code = main(["capacity", "--rules", "hebb", "--neurons", "40", "--loads", "0.1",
                      "--trials", "2", "--no-plot", "--scheduler", cluster.scheduler_address,
                      "--output-dir", str(tmp_path)])

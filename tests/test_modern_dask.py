@@ -36,7 +36,7 @@ def _start_cluster(attempts: int = 3):
     for attempt in range(attempts):
         try:
             return distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                            dashboard_address=None, silence_logs=40)
+                                            dashboard_address=":0", silence_logs=40)
         except (OSError, RuntimeError, TimeoutError):
             if attempt == attempts - 1:
                 raise
@@ -44,7 +44,11 @@ def _start_cluster(attempts: int = 3):
 
 @pytest.fixture(scope="module")
 def client():
-    """A local cluster of two worker *processes*: blocks and partials cross process borders."""
+    """A local cluster of two worker *processes*: blocks and partials cross process borders.
+
+    Its HTTP server takes a free port (``":0"``): with ``dashboard_address=None`` the scheduler
+    still binds 8787, and when that port is taken (another test run, a user's cluster) the
+    "Port 8787 is already in use" UserWarning made every test of this module error."""
     with dask.config.set(_SLOW_START), _start_cluster() as cluster, \
             distributed.Client(cluster) as c:
         yield c
@@ -177,3 +181,4 @@ def test_numpy_networks_never_import_dask():
             "n.retrieve(np.ones(3), steps=None, energy=True); print('dask' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
