@@ -182,3 +182,25 @@ def test_numpy_networks_never_import_dask():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
+
+def test_partials_merge_through_every_level_of_the_tree(rng, monkeypatch):
+    """Partials merged two at a time (the tree's fan-in lowered from 8 to 2) over 9 blocks take
+    four levels (9 -> 5 -> 3 -> 2 -> 1); the result is the one-shot softmax written out in
+    NumPy, so no block may be left out at any level, odd ones included. The tree is the same on
+    every scheduler: the synchronous one keeps this fast (the cluster tests cover the rest)."""
+    import dask
+
+    import hopfield._dask_bank as bank
+
+    monkeypatch.setattr(bank, "_SPLIT_EVERY", 2)
+    monkeypatch.setattr(bank, "_share", lambda q: dask.delayed(q, pure=True))
+    x = rng.normal(size=(90, 5))
+    q = rng.normal(size=(4, 5))
+    beta = 1.3
+    s = beta * q @ x.T
+    w = np.exp(s - s.max(axis=1, keepdims=True))
+    want = (w / w.sum(axis=1, keepdims=True)) @ x
+    with dask.config.set(scheduler="synchronous"):
+        net = ModernHopfieldNetwork(da.from_array(x, chunks=(10, 5)), beta=beta)
+        np.testing.assert_allclose(net.update(q), want, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(net.energy(q), naive_energy(x, q, beta), rtol=1e-12)
