@@ -363,3 +363,22 @@ def test_fields_at_the_edge_of_their_integer_type(rng, zero_diagonal, edge):
         _assert_same(ra, rb)
     want = -0.5 * (d * n) * scale + theta[0]  # E(ξ) = −½ ξᵀWξ + θᵀξ, closed form
     assert_allclose(a.energy(x[0]), want, rtol=1e-15)
+
+
+@pytest.mark.parametrize("zero_diagonal", [True, False])
+def test_hebb_integers_at_the_int8_edge(rng, zero_diagonal):
+    # P copies of one pattern ξ: K = P ξξᵀ (minus P·I when the diagonal is zeroed), whose entries
+    # ±P are the largest a K of P patterns can hold. int8 holds P = 127 and not 128, so K is int8
+    # up to P = 127 and wider from 128 on, whether formed at once or extended across the edge
+    n = 9
+    xi = hf.patterns.random(1, n, rng=rng)[0].astype(np.int64)
+    for p in (127, 128):
+        want = p * np.outer(xi, xi) - (p * np.eye(n, dtype=np.int64) if zero_diagonal else 0)
+        x = np.repeat(xi[None].astype(np.int8), p, axis=0)
+        k = HebbIntegers(zero_diagonal).matrix(x)
+        assert k.dtype == (np.int8 if p <= 127 else np.int16)
+        assert_array_equal(k.astype(np.int64), want)
+    grown = HebbIntegers(zero_diagonal)
+    grown.matrix(x[:127])
+    k = grown.matrix(x)  # 127 patterns, then one more: the entries reach 128
+    assert_array_equal(k.astype(np.int64), want)
