@@ -651,3 +651,39 @@ def test_torch_chunked_update_runs_the_fused_kernel_per_block(rng, monkeypatch, 
     assert calls == [] and out.requires_grad
     out.sum().backward()
     assert xg.grad is not None and torch.isfinite(xg.grad).all()
+
+
+@needs_torch
+def test_torch_chunked_update_keeps_the_general_contract_of_update(rng):
+    """The fused-kernel route of the chunked update against softmax(β ξ Kᵀ + bias) V written out
+    in NumPy, for the forms ``_update`` accepts beyond a network's own call (distinct values,
+    broadcast leading dimensions, values of another width, a bias, a β per query): each must
+    either run the kernel correctly or leave it to the streaming path."""
+    import hopfield.modern as mod
+
+    d, n, cs = 6, 50, 16  # 50 patterns in blocks of 16: the last block is short
+
+    def ref(q, k, v, beta, bias=None):
+        s = beta * np.einsum("...qd,...nd->...qn", q, k) + (0 if bias is None else bias)
+        w = np.exp(s - s.max(axis=-1, keepdims=True))
+        return np.einsum("...qn,...nv->...qv", w / w.sum(axis=-1, keepdims=True), v)
+
+    def run(q, k, v, beta, bias=None):
+        t = [torch.from_numpy(a) for a in (q, k, v)]
+        b = beta if np.ndim(beta) == 0 else torch.from_numpy(beta)
+        tb = None if bias is None else torch.from_numpy(bias)
+        out = mod._update(t[0], t[1], t[2], b, aa.get_namespace(t[0]), bias=tb, chunk_size=cs)
+        return out.numpy()
+
+    q = rng.normal(size=(2, 1, 5, d))
+    k = rng.normal(size=(1, 3, n, d))
+    v = rng.normal(size=(1, 3, n, d))  # values other than the keys, same width
+    np.testing.assert_allclose(run(q, k, v, 0.7), ref(q, k, v, 0.7), rtol=0, atol=1e-12)
+    q2, k2 = q[0, 0], k[0, 0]
+    w = rng.normal(size=(n, 3))  # values of another width than the keys
+    np.testing.assert_allclose(run(q2, k2, w, 0.7), ref(q2, k2, w, 0.7), rtol=0, atol=1e-12)
+    bias = rng.normal(size=(5, n))
+    np.testing.assert_allclose(run(q2, k2, k2, 0.7, bias), ref(q2, k2, k2, 0.7, bias), rtol=0,
+                               atol=1e-12)
+    betas = rng.uniform(0.2, 2.0, size=(5, 1))  # one β per query
+    np.testing.assert_allclose(run(q2, k2, k2, betas), ref(q2, k2, k2, betas), rtol=0, atol=1e-12)
