@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 import hopfield as hf
+from naive import hebb as naive_hebb
 
 
 @pytest.mark.parametrize("rule", ["hebb", "storkey", "pseudoinverse"])
@@ -176,3 +177,35 @@ def test_format_version_1_files_still_load(tmp_path, rng):
         assert_array_equal(back.recall(probe, rng=0).states, model.recall(probe, rng=0).states)
     more = hf.patterns.random(1, n, rng=rng)  # the given weights are kept when storing
     assert_array_equal(back.store(more).weights, given.copy().store(more).weights)
+
+
+def test_files_without_the_weight_matrix_are_not_version_1(tmp_path, rng):
+    # a version-1 reader takes W from weights.npy unconditionally: a file that leaves W out
+    # (a Hebb network saved as its patterns) must carry a version such a reader refuses
+    n = 12
+    x = hf.patterns.random(2, n, rng=rng)
+    nets = (hf.HopfieldNetwork(n).store(x), hf.HopfieldNetwork(n),
+            hf.HopfieldNetwork(n, states="binary").store(hf.patterns.to_binary(x)))
+    for net in nets:
+        hf.save(net, tmp_path / "m.npz")
+        with zipfile.ZipFile(tmp_path / "m.npz") as zf:
+            names = zf.namelist()
+            header = json.loads(np.load(zf.open("__hopfield__.npy")).tobytes())
+        assert "weights.npy" not in names
+        assert header["version"] > 1
+
+
+def test_version_1_file_of_an_unstored_network_learns_like_a_new_one(tmp_path, rng):
+    # version 1 wrote the all-zero W of a network with no patterns: that is no given W, so the
+    # loaded network learns as the rule says (Hebb normalised by P: W = Σ ξξᵀ / P, zero diagonal)
+    # instead of refusing to add to "given" weights
+    n = 10
+    header = json.dumps({"format": "hopfield-model", "version": 1, "kind": "HopfieldNetwork",
+                         "config": {"states": "bipolar", "rule": "hebb",
+                                    "rule_params": {"normalize": "p", "zero_diagonal": True},
+                                    "precision": "auto"}}).encode()
+    np.savez(tmp_path / "v1.npz", __hopfield__=np.frombuffer(header, dtype=np.uint8),
+             weights=np.zeros((n, n)), thresholds=np.zeros(n), patterns=np.zeros((0, n), np.int8))
+    back = hf.load(tmp_path / "v1.npz")
+    x = hf.patterns.random(3, n, rng=rng)
+    np.testing.assert_allclose(back.store(x).weights, naive_hebb(x, 1.0 / 3), rtol=0, atol=1e-15)
