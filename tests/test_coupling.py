@@ -382,3 +382,20 @@ def test_hebb_integers_at_the_int8_edge(rng, zero_diagonal):
     grown.matrix(x[:127])
     k = grown.matrix(x)  # 127 patterns, then one more: the entries reach 128
     assert_array_equal(k.astype(np.int64), want)
+
+
+def test_row_bound_reads_every_block_of_rows(rng, monkeypatch):
+    # the row sums of K are taken in blocks of rows (bounded temporaries); with blocks of 3 rows
+    # over 10 the last block is one row, and it holds the largest row sum Σ_j |K_ij| (neurons
+    # reordered so): the bound must still be the naive maximum
+    import hopfield.dynamics.coupling as coupling
+
+    monkeypatch.setattr(coupling, "_BLOCK_BYTES", 30)  # int8 K of 10 columns: 3 rows a block
+    n = 10
+    while True:
+        x = hf.patterns.random(4, n, rng=rng)
+        sums = np.abs(naive_hebb(x, 1)).sum(axis=1)
+        if np.count_nonzero(sums == sums.max()) == 1:
+            break
+    x = np.ascontiguousarray(x[:, np.argsort(sums, kind="stable")])  # the largest sum last
+    assert HebbIntegers(True).row_bound(x) == sums.max()
