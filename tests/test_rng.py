@@ -90,3 +90,22 @@ def test_kernel_shuffle_is_fisher_yates_on_the_splitmix_stream(n):
             ref[k], ref[j] = ref[j], ref[k]
         assert order.tolist() == ref
         assert out == state
+
+
+def test_kernel_heat_bath_decision_is_u_below_p_on_the_splitmix_stream(rng):
+    # one free neuron (no coupling, field h = −θ) and one Glauber sweep per probe: the kernel takes
+    # its probe's next splitmix draw u and sets s = +1 iff u < 1 / (1 + exp(−2βh)). The same rule
+    # with u > 1 − p has the same law but other draws: only the stream itself tells them apart
+    from hopfield.dynamics import _kernels as k
+
+    b, beta, h = 300, 1.0, -0.4
+    seeds = rng.integers(0, 2**63, size=b, dtype=np.uint64)
+    states = np.ones((b, 1), dtype=np.int8)
+    fields = np.full((b, 1), h)
+    out = [np.zeros(b, np.int64), np.zeros(b, np.bool_), np.zeros(b, np.int64)]
+    k.async_sweeps_serial(np.zeros((1, 1)), np.zeros(1), np.zeros(1), 1.0, states, fields,
+                          np.zeros((b, 1), np.bool_), k.ORDER_FIXED, k.TIE_KEEP, np.array([beta]),
+                          seeds, np.zeros(b), np.zeros((b, 0)), *out)
+    p = 1.0 / (1.0 + np.exp(-2.0 * beta * h))
+    want = [1 if _splitmix_uniform(int(seed))[1] < p else -1 for seed in seeds]
+    assert states[:, 0].tolist() == want
