@@ -204,3 +204,35 @@ def test_partials_merge_through_every_level_of_the_tree(rng, monkeypatch):
         net = ModernHopfieldNetwork(da.from_array(x, chunks=(10, 5)), beta=beta)
         np.testing.assert_allclose(net.update(q), want, rtol=0, atol=1e-12)
         np.testing.assert_allclose(net.energy(q), naive_energy(x, q, beta), rtol=1e-12)
+
+
+def test_chunk_size_bounds_the_rows_each_block_scores_at_once(rng, monkeypatch):
+    """``chunk_size`` bounds a worker's temporaries: inside every block the scores are formed at
+    most ``chunk_size`` rows at a time, and the chunks tile the block (recorded on the
+    synchronous scheduler, in this process); the result is the one-shot one."""
+    import dask
+
+    import hopfield._array_api as aa
+    import hopfield._dask_bank as bank
+
+    widths = []
+    streaming = aa.streaming_softmax_matmul
+
+    def spy(scores_of, values_of, n, chunk_size, xp):
+        def scores(a, b):
+            widths.append((n, b - a))
+            return scores_of(a, b)
+        return streaming(scores, values_of, n, chunk_size, xp)
+
+    monkeypatch.setattr(bank, "_share", lambda q: dask.delayed(q, pure=True))
+    monkeypatch.setattr(aa, "streaming_softmax_matmul", spy)
+    x = rng.normal(size=(100, 4))
+    q = rng.normal(size=(3, 4))
+    mem = ModernHopfieldNetwork(x, beta=0.9)
+    with dask.config.set(scheduler="synchronous"):
+        net = ModernHopfieldNetwork(da.from_array(x, chunks=(40, 4)), beta=0.9)
+        widths.clear()
+        got = net.update(q, chunk_size=15)
+    # blocks of 40, 40 and 20 rows, each cut into chunks of 15: 15 + 15 + 10 and 15 + 5
+    assert sorted(widths) == sorted([(40, 15)] * 4 + [(40, 10)] * 2 + [(20, 15), (20, 5)])
+    np.testing.assert_allclose(got, mem.update(q), rtol=0, atol=1e-12)
