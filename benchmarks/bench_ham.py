@@ -11,7 +11,12 @@ A 3-layer HAM 784 (identity) - 512 (tanh) - 10 (softmax), batch 256, τ = 1, Eul
   (``integrate.euler`` on the HAM's right-hand side), i.e. what every HAM without an identity
   layer runs;
 - ``inference + energy``: 100 steps recording the energy at every step (``HAM.run``'s default;
-  hamux: the energy evaluated inside the jit-compiled loop).
+  hamux: the energy evaluated inside the jit-compiled loop);
+- ``floor``: only the two 256 × 784 × 512 products that every step of the general path makes
+  (``x + 1e-3·g·W₁`` and ``g + 1e-3·x·W₁ᵀ``, 100 times): torch's ``addmm`` into preallocated
+  outputs, and the same two products in a jit-compiled ``lax.fori_loop`` on JAX. No step of the
+  general path can be faster than this; the general path's excess over it is everything else
+  (activations, the update, checks, dispatch).
 
 Implementations: ``hopfield`` on torch (float32, CPU, one thread, under ``torch.no_grad``); a
 naive torch loop with dE/dg from ``torch.autograd.grad`` of the energy; and
@@ -48,11 +53,12 @@ SIZES = (784, 512, 10)
 BATCH = 256
 DT = 0.1
 STEPS = 100
-OPS = ("energy", "gradient", "inference", "inference_general", "inference_energy")
+OPS = ("energy", "gradient", "inference", "inference_general", "inference_energy", "gemm_floor")
 LABELS = {"energy": "energy", "gradient": "gradient (dE/dg)",
           "inference": f"inference ({STEPS} steps)",
           "inference_general": f"inference ({STEPS} steps), general path",
-          "inference_energy": f"inference ({STEPS} steps) + energy trace"}
+          "inference_energy": f"inference ({STEPS} steps) + energy trace",
+          "gemm_floor": f"floor: the 2 GEMMs of a step only ({STEPS} steps)"}
 
 
 def make_problem(seed=0):
@@ -94,6 +100,15 @@ def hopfield_ops(w1, w2, xs, backend):
     states = [conv(x) for x in xs]
     system = ham._system()  # the HAM's right-hand side, as HAM.run builds it
 
+    if backend == "torch":
+        w, x, g = torch.from_numpy(w1), torch.from_numpy(xs[0]), torch.tanh(torch.from_numpy(xs[1]))
+        outs = (torch.empty_like(x), torch.empty_like(g))
+
+        def gemm_floor():
+            for _ in range(STEPS):
+                torch.addmm(x, g, w, alpha=1e-3, out=outs[0])
+                torch.addmm(g, x, w.T, alpha=1e-3, out=outs[1])
+
     ops = {
         "energy": lambda: ham.energy(states),
         "gradient": lambda: ham.derivatives(states),
@@ -101,6 +116,8 @@ def hopfield_ops(w1, w2, xs, backend):
         "inference_general": lambda: integrate.euler(system, states, dt=DT, max_steps=STEPS),
         "inference_energy": lambda: ham.run(states, dt=DT, max_steps=STEPS),
     }
+    if backend == "torch":
+        ops["gemm_floor"] = gemm_floor
     with torch.no_grad():
         fast = ham.run(states, dt=DT, max_steps=STEPS, record_energy=False)
         general = integrate.euler(system, states, dt=DT, max_steps=STEPS)
@@ -194,9 +211,18 @@ def inference_energy(xs):
     final, trace = jax.lax.scan(body, xs, None, length=STEPS)
     return final, jnp.concatenate([trace, energy(final)[None]])
 
+@jax.jit
+def gemm_floor(x, g):
+    def body(_, c):
+        x, g = c
+        return x + 1e-3 * (g @ w1), g + 1e-3 * (x @ w1.T)
+    return jax.lax.fori_loop(0, STEPS, body, (x, g))
+
+g1 = jnp.tanh(xs["h"])
 ops = {"energy": lambda: energy(xs), "gradient": lambda: gradient(xs),
        "inference": lambda: inference(xs), "inference_general": lambda: inference(xs),
-       "inference_energy": lambda: inference_energy(xs)}
+       "inference_energy": lambda: inference_energy(xs),
+       "gemm_floor": lambda: gemm_floor(xs["v"], g1)}
 for fn in ops.values():
     jax.block_until_ready(fn())
 final = inference(xs)
@@ -345,6 +371,14 @@ def main(argv=None):
             r = med("torch", op, 1) / med("hamux", op, 1)
             print(f"target {LABELS[op]}: hopfield torch <= hamux in CPU time: "
                   f"{'MET' if r <= 1.0 else 'MISSED'} ({r:.2f}x hamux's CPU time)")
+        # what limits the general path: its time above the two GEMMs of every step
+        gen, floor = "inference_general", "gemm_floor"
+        excess = {k: med(k, gen, 1) - med(k, floor, 1) for k in ("torch", "hamux")}
+        print(f"- {LABELS[gen]} above the {LABELS[floor]}, CPU time: hopfield torch "
+              f"{1e3 * excess['torch']:.1f} ms ({med('torch', gen, 1) / med('torch', floor, 1):.2f}x "
+              f"its floor), hamux {1e3 * excess['hamux']:.1f} ms "
+              f"({med('hamux', gen, 1) / med('hamux', floor, 1):.2f}x its floor); the floors: "
+              f"torch {med('torch', floor, 1) / med('hamux', floor, 1):.2f}x JAX")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
@@ -39,7 +40,10 @@ def as_array(x, name: str, *, ndim=None, shape=None):
             if x.ndim not in ndims:
                 wanted = " or ".join(f"{d}-D" for d in ndims)
                 raise ValueError(f"`{name}` must be {wanted}; got shape {tuple(x.shape)}.")
-        if not bool(torch.isfinite(x.detach()).all()):
+        # a finite sum proves every entry finite (NaN and inf propagate); only a sum that is not
+        # (an entry that is not, or an overflow of finite ones) needs the elementwise check
+        if (not math.isfinite(x.detach().sum().item())
+                and not bool(torch.isfinite(x.detach()).all())):
             raise ValueError(f"`{name}` contains NaN or inf; every entry must be finite.")
         arr = x
     else:  # float32 stays float32 (speed); everything else becomes float64
@@ -104,13 +108,16 @@ class LeakySystem:
     energy from the same activations and synapse products) and the in-place Euler pair
     ``evaluate`` / ``advance``. ``in_place``, if given, is the form of ``drives`` that
     ``evaluate`` uses: the same maths, with drives returned in scratch buffers that ``advance``
-    may overwrite (no arrays allocated per step).
+    may overwrite (no arrays allocated per step); ``fused_step`` a whole step in place.
     """
 
-    def __init__(self, drives, taus, *, leaks=None, masks=None, in_place=None):
+    def __init__(self, drives, taus, *, leaks=None, masks=None, in_place=None, fused_step=None):
         n = len(taus)
         self._drives = drives
         self._in_place = in_place
+        #: ``fused_step(xs, h) -> bool``: one whole in-place Euler step without the drives or
+        #: the speed (no energy, no ``tol``), if the model offers one (False: not applicable).
+        self.fused_step = fused_step
         self.taus = list(taus)
         self.leaks = [1.0] * n if leaks is None else [float(a) for a in leaks]
         self.masks = [None] * n if masks is None else list(masks)
@@ -118,7 +125,9 @@ class LeakySystem:
     def _speed(self, xs, ds):
         out = []
         for x, d, tau, a, m in zip(xs, ds, self.taus, self.leaks, self.masks, strict=True):
-            v = ((d - x) if a == 1.0 else (d - a * x)) / like_scale(tau, x)
+            v = (d - x) if a == 1.0 else (d - a * x)
+            if not (isinstance(tau, float) and tau == 1.0):  # x / 1.0 is x: skip the pass
+                v = v / like_scale(tau, x)
             out.append(v if m is None else v * m)
         return out
 

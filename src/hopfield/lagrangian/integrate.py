@@ -239,11 +239,21 @@ def euler(
     energies, times = [], [0.0]
     t, nfev = 0.0, 0
     want_energy = energy is not None
+    fused = (getattr(fun, "fused_step", None) if in_place and tol is None and not want_energy
+             else None)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(steps + 1):
             last = k == steps
             if last and tol is None and not want_energy:
                 break
+            h = dt if t_max is None else min(dt, float(t_max) - t)
+            if fused is not None and fused(y, h):  # the whole step in place, nothing else kept
+                nfev += 1
+                t += h
+                times.append(t)
+                _check_finite(y, "state", k + 1, t)
+                continue
+            fused = None
             if in_place:
                 f, e, ctx = fun.evaluate(y, want_energy, tol is not None)
             else:
@@ -259,7 +269,6 @@ def euler(
                         True, tol, False, t_max, max_steps, ""))
             if last:
                 break
-            h = dt if t_max is None else min(dt, float(t_max) - t)
             if in_place:
                 fun.advance(y, ctx, h)
             else:

@@ -132,6 +132,10 @@ class Identity(AbstractLagrangian):
     def activation(self, x):
         return x * 1.0
 
+    def energy_and_activation(self, x):
+        r""":math:`E=x\cdot x-\tfrac12\|x\|^2=\tfrac12\|x\|^2` in closed form, and :math:`g=x`."""
+        return self.value(x), x * 1.0
+
     def pointwise(self, x):
         r"""Per-neuron :math:`\ell(x)=x^2/2`."""
         return 0.5 * x * x
