@@ -687,3 +687,16 @@ def test_torch_chunked_update_keeps_the_general_contract_of_update(rng):
                                atol=1e-12)
     betas = rng.uniform(0.2, 2.0, size=(5, 1))  # one β per query
     np.testing.assert_allclose(run(q2, k2, k2, betas), ref(q2, k2, k2, betas), rtol=0, atol=1e-12)
+
+
+def test_merge_softmax_partials_is_shift_invariant_past_overflow(rng):
+    """Scores shifted by c shift both log-sum-exps and the merged one by c and leave the weighted
+    sum unchanged (softmax is shift-invariant), also at c = ±1000, where e^lse over- or
+    underflows in float64: the merge must work relative to the merged log-sum-exp."""
+    oa, ob = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    la, lb = rng.normal(size=3), rng.normal(size=3)
+    out0, lse0 = aa.merge_softmax_partials(oa, la, ob, lb, np)
+    for c in (1000.0, -1000.0):
+        out, lse = aa.merge_softmax_partials(oa, la + c, ob, lb + c, np)
+        np.testing.assert_allclose(out, out0, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(lse, lse0 + c, rtol=1e-15)
