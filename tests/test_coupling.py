@@ -8,6 +8,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 import hopfield as hf
 from hopfield.dynamics.coupling import HebbIntegers, choose_form
 from hopfield.dynamics.updates import async_kernel
+from naive import energy
 from naive import hebb as naive_hebb
 
 
@@ -399,3 +400,39 @@ def test_row_bound_reads_every_block_of_rows(rng, monkeypatch):
             break
     x = np.ascontiguousarray(x[:, np.argsort(sums, kind="stable")])  # the largest sum last
     assert HebbIntegers(True).row_bound(x) == sums.max()
+
+
+@pytest.mark.parametrize("zero_diagonal", [True, False])
+def test_pattern_form_with_thresholds_and_a_kept_diagonal(rng, zero_diagonal):
+    # the pattern form's field h_i = ξ_i·m − c_d s_i − Θ_i and its energy step −Δh_i − ½w_iiΔ²
+    # with non-zero integer thresholds and with the diagonal kept (w_ii = P): the same runs as the
+    # weight form, at T > 0 then T = 0, and final energies equal −½ sᵀWs + θᵀs with W formed here
+    n, p, batch = 40, 6, 12
+    x = hf.patterns.random(p, n, rng=rng)
+    normalize = "n" if zero_diagonal else "none"
+    scale = 1.0 / n if zero_diagonal else 1.0
+    theta = rng.integers(-4, 5, n) * scale
+    net = hf.HopfieldNetwork(n, normalize=normalize, zero_diagonal=zero_diagonal,
+                             thresholds=theta).store(x)
+    c = net._coupling()
+    assert c.integer and np.any(c.theta != 0)
+    w = scale * (x.T.astype(np.float64) @ x)
+    if zero_diagonal:
+        np.fill_diagonal(w, 0.0)
+    probes = hf.patterns.flip(x[rng.integers(0, p, batch)], 0.3, rng=rng)
+    clamp = rng.random(probes.shape) < 0.1
+    betas = np.concatenate([np.full(3, 0.8 / scale), np.full(30, np.inf)])
+    seeds = rng.integers(0, 2**63, size=batch, dtype=np.uint64)
+    out = {}
+    for form in ("weights", "patterns"):
+        s = probes.copy()
+        fields, overlaps, energies, _ = c.start(s)
+        res = async_kernel(c, form, fields, overlaps, s, clamp, "random", 0, betas, seeds,
+                           energies, np.zeros((batch, 0)))
+        out[form] = (s, energies, *res)
+    for a, b in zip(out["weights"], out["patterns"], strict=True):
+        assert_array_equal(a, b)
+    s, energies = out["patterns"][:2]
+    assert_allclose(c.scale * energies, [energy(w, theta, si) for si in s], rtol=1e-12,
+                    atol=1e-9)
+    assert not np.array_equal(s, probes)
