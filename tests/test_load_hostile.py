@@ -196,3 +196,17 @@ def test_hebb_form_without_the_hebb_rule_is_refused(tmp_path):
     head["config"]["rule"], head["config"]["rule_params"] = "storkey", {}
     members["__hopfield__.npy"] = _npy(np.frombuffer(json.dumps(head).encode(), dtype=np.uint8))
     _refused(_write(tmp_path / "bad.npz", members), "Hebb rule")
+
+
+@pytest.mark.parametrize("n_patterns", [0, 3])
+def test_classical_weights_of_another_size_than_the_patterns_are_refused(tmp_path, n_patterns):
+    # a matrix-form file whose W has 9 neurons beside patterns of 8: inconsistent, whether the
+    # patterns could be checked against W (Hebb, 3 patterns) or not (given weights, no patterns)
+    net = hf.HopfieldNetwork.from_weights(np.eye(8)) if n_patterns == 0 else \
+        hf.HopfieldNetwork(8, precision="float64").store(X)
+    path = tmp_path / "net.npz"
+    hf.save(net, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["weights.npy"] = _npy(np.eye(9))
+    _refused(_write(tmp_path / "bad.npz", members), "8 neurons and the weights 9")
