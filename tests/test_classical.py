@@ -489,3 +489,14 @@ def test_recall_on_given_weights_plus_stored_patterns_uses_both(rng, update):
     assert done.any()
     fields = r.states[done] @ w.T - theta
     assert np.all(fields * r.states[done] > 0)  # a fixed point of W itself (no ties here)
+
+
+def test_store_on_given_weights_with_unnormalised_hebb_adds_the_raw_term(rng):
+    # Hebb without normalisation (normalize="none") also extends given weights: W0 + Σ ξξᵀ
+    # (zero diagonal: W0's diagonal is kept); only normalize="p" has no pattern count to use
+    n = 10
+    w0 = _random_symmetric(rng, n, diag=True)
+    x = hf.patterns.random(3, n, rng=rng)
+    net = hf.HopfieldNetwork.from_weights(w0)
+    net._rule = hf.rules.get_rule("hebb", normalize="none")  # as a saved network may carry
+    assert_allclose(net.store(x).weights, w0 + naive_hebb(x, 1.0), rtol=0, atol=1e-12)
