@@ -238,7 +238,7 @@ def _dask_worker(cfg: dict) -> dict:
     n, d, nq, beta = cfg["n"], cfg["d"], cfg["q"], cfg["beta"]
     workers, rows = cfg["workers"], cfg["block_rows"]
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         # the bank is drawn and normalised on the workers and stays there
         x = da.random.default_rng(0).standard_normal((n, d), chunks=(rows, d), dtype=np.float32)
         x = (x * (np.float32(24.0) / da.linalg.norm(x, axis=1, keepdims=True))).persist()
