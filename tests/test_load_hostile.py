@@ -72,6 +72,19 @@ def test_a_shape_claim_larger_than_the_member_is_refused_before_allocating(tmp_p
              "declares shape")
 
 
+def test_an_unknown_compression_method_is_refused(tmp_path):
+    """zipfile raises NotImplementedError for a method id it does not know; load names the file."""
+    path = _dam_file(tmp_path)
+    raw = bytearray(path.read_bytes())
+    for sig, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):    # local and central headers
+        i = raw.find(sig)
+        while i != -1:
+            raw[i + at:i + at + 2] = (99).to_bytes(2, "little")
+            i = raw.find(sig, i + 4)
+    path.write_bytes(bytes(raw))
+    assert "NotImplementedError" in _refused(path, "compression method is not supported")
+
+
 def test_a_compression_bomb_is_refused_without_decompressing(tmp_path):
     bomb = _npy(np.zeros(50 * 2**20, dtype=np.int8))  # 50 MiB of zeros deflates ~1000:1
     members = {"__hopfield__.npy": _header(), "patterns.npy": bomb}

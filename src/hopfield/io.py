@@ -242,6 +242,8 @@ def load(path: str | os.PathLike):
         if str(exc).startswith(where):
             raise
         raise ValueError(f"{where} is not a readable hopfield model file: {exc}") from None
+    # what zipfile, zlib and NumPy's header parser raise on a damaged or hostile file (zipfile
+    # raises NotImplementedError for a compression method it does not know)
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeDecodeError,
             KeyError, TypeError, OverflowError, RecursionError, MemoryError, NotImplementedError,
             zlib.error) as exc:
