@@ -74,8 +74,14 @@ def test_figure_path_rejects_nothing_silently(tmp_path):
 TUTORIALS = sorted(p.stem for p in EXAMPLES.glob("*.py"))
 
 
+#: tutorials of the PyTorch layers, which import torch at the top (the `torch` extra)
+TORCH_TUTORIALS = {"hopfield_lookup", "hopfield_mil_pooling"}
+
+
 @pytest.mark.parametrize("name", TUTORIALS)
 def test_help_describes_the_tutorial(name, monkeypatch, capsys):
+    if name in TORCH_TUTORIALS:
+        pytest.importorskip("torch", reason="this tutorial needs the torch extra")
     with pytest.raises(SystemExit) as exc:
         _main(name, monkeypatch)(["--help"])
     assert exc.value.code == 0
