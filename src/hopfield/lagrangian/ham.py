@@ -98,6 +98,26 @@ def _drive_buffer(g):
     return g.new_empty(g.shape)
 
 
+def _product(syn, way, g, key, cache):
+    """The synapse product ``syn.forward(g)`` / ``syn.backward(g)``; with a ``key`` (``g`` is a
+    held layer's constant activation) computed once per run and kept in ``cache``."""
+    if key is None:
+        return getattr(syn, way)(g)
+    if key not in cache:
+        cache[key] = getattr(syn, way)(g)
+    return cache[key]
+
+
+def _add_term(out, syn, way, g, first, key, cache, weights):
+    """``out ← product`` (``first``) or ``out ← out + product`` in place (:func:`_product`)."""
+    if key is None:
+        syn._accumulate_into(out, g, way, first, weights)
+    elif first:
+        out[...] = _product(syn, way, g, key, cache)
+    else:
+        out += _product(syn, way, g, key, cache)
+
+
 @dataclass(frozen=True, eq=False)
 class Layer:
     """A layer of neurons: its shape, Lagrangian, time constant and optional bias.
@@ -481,15 +501,7 @@ class HAM:
         for out, b in biases:
             out[...] = b
         for out, src, syn, way, first, key in terms:
-            if key is None:
-                syn._accumulate_into(out, gs[src], way, first, weights)
-                continue
-            if key not in cache:
-                cache[key] = getattr(syn, way)(gs[src])
-            if first:
-                out[...] = cache[key]
-            else:
-                out += cache[key]
+            _add_term(out, syn, way, gs[src], first, key, cache, weights)
         for out in zeros:
             out[...] = 0.0
         return outs
@@ -597,20 +609,11 @@ class HAM:
         for a, tau, terms, bias, narrow in plan:
             x, c = xs[a], h / tau
             if narrow is not None:  # the drive into its buffer, then x ← x + c (d − x)
-                first = True
-                if bias is not None:
+                first = bias is None
+                if not first:
                     narrow[...] = bias
-                    first = False
                 for src, syn, way, key in terms:
-                    if key is None:
-                        syn._accumulate_into(narrow, gs[src], way, first, weights)
-                    else:
-                        if key not in cache:
-                            cache[key] = getattr(syn, way)(gs[src])
-                        if first:
-                            narrow[...] = cache[key]
-                        else:
-                            narrow += cache[key]
+                    _add_term(narrow, syn, way, gs[src], first, key, cache, weights)
                     first = False
                 if first:
                     narrow[...] = 0.0
@@ -622,12 +625,7 @@ class HAM:
                     w = syn._oriented(way, gs[src], weights)
                     x.addmm_(gs[src], w, beta=1.0 if scaled else 1.0 - c, alpha=c)
                 else:
-                    if key is None:
-                        product = getattr(syn, way)(gs[src])
-                    else:
-                        if key not in cache:
-                            cache[key] = getattr(syn, way)(gs[src])
-                        product = cache[key]
+                    product = _product(syn, way, gs[src], key, cache)
                     if not scaled:
                         x.mul_(1.0 - c)
                     x.add_(product, alpha=c)
