@@ -544,15 +544,7 @@ def _check_float_array(x, name: str, ndims: tuple[int, ...]):
         raise TypeError(f"`{name}` must hold real numbers; got dtype {x.dtype}.")
     if any(s == 0 for s in x.shape):
         raise ValueError(f"`{name}` is empty (shape {tuple(x.shape)}).")
-    # the sum is NaN or ±inf whenever an entry is: one scalar instead of isfinite's temporaries
-    # (torch's takes |x| and three boolean masks, ~2× the input); the full check only when the
-    # sum is not finite (a NaN/inf entry, or a rare overflow of finite entries)
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = aa.to_scalar(xp.sum(x))
-    if math.isfinite(total):
-        return x, xp
-    finite = xp.isfinite(x)
-    if not bool(xp.all(finite)):
+    if not aa.all_finite(x, xp):
         bad = "NaN" if bool(xp.any(xp.isnan(x))) else "inf"
         raise ValueError(f"`{name}` contains {bad}; every entry must be finite.")
     return x, xp

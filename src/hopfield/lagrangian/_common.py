@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 
 import numpy as np
 from array_api_compat import array_namespace, is_torch_array
 
+from .._array_api import all_finite
 from .._validation import check_bool, check_budget, check_finite_array, check_scalar
 
 __all__ = [
@@ -40,10 +40,7 @@ def as_array(x, name: str, *, ndim=None, shape=None):
             if x.ndim not in ndims:
                 wanted = " or ".join(f"{d}-D" for d in ndims)
                 raise ValueError(f"`{name}` must be {wanted}; got shape {tuple(x.shape)}.")
-        # a finite sum proves every entry finite (NaN and inf propagate); only a sum that is not
-        # (an entry that is not, or an overflow of finite ones) needs the elementwise check
-        if (not math.isfinite(x.detach().sum().item())
-                and not bool(torch.isfinite(x.detach()).all())):
+        if not all_finite(x, array_namespace(x)):
             raise ValueError(f"`{name}` contains NaN or inf; every entry must be finite.")
         arr = x
     else:  # float32 stays float32 (speed); everything else becomes float64
